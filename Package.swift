@@ -1,0 +1,100 @@
+// swift-tools-version: 6.0
+//
+// Glassbox — a see-through tensor notebook for learning deep learning.
+//
+// Modules, lowest first; each depends only on those below it (Docs/ARCHITECTURE.md):
+//
+//   GlassboxKernelsFast   SIMD loops compiled for x86-64-v3 (AVX2 + FMA); pure functions, no state
+//   GlassboxKernels       the kernel API: plain reference loops, CPU dispatch, threads, Ctrl-C flag
+//   GlassboxTensors       Tensor, broadcasting, views, autograd tape, ops, nn, optimizers, trace hook
+//   GlassboxLanguage      lexer, parser, evaluator, values, built-ins table, diagnostics
+//   GlassboxWalkthroughs  `explain` steps built from recorded traces; guided walkthroughs; plots
+//   GlassboxLessons       lesson / notebook files, exercises, progress
+//   GlassboxREPL          line editing (libedit), :commands, rendering
+//   glassbox              the command line
+import PackageDescription
+
+// MARK: - Build settings
+
+/// The optimized kernels are compiled for x86-64-v3 (Haswell and later: AVX2, FMA, F16C).
+/// Without it `SIMD8<Float>.addingProduct` lowers to calls of `fmaf` (under 1 GFLOPS).
+/// `GlassboxKernels` checks the CPU at run time and falls back to its plain reference loops
+/// on machines without AVX2/FMA, so only this module carries the flag.
+let fastKernelFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3", "-Ounchecked"]),
+]
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Glassbox",
+    products: [
+        .executable(name: "glassbox", targets: ["glassbox"]),
+    ],
+    // MARK: - Dependencies
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - System libraries
+
+        /// libedit (BSD line editing; Debian `libedit-dev`). `el_set` and `history` are C
+        /// variadics, which Swift cannot call, so `shim.h` wraps the calls we use.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+
+        // MARK: - Kernels
+
+        .target(name: "GlassboxKernelsFast", swiftSettings: swift6 + fastKernelFlags),
+        .target(name: "GlassboxKernels", dependencies: ["GlassboxKernelsFast"], swiftSettings: swift6),
+
+        // MARK: - Tensors and autograd
+
+        .target(name: "GlassboxTensors", dependencies: ["GlassboxKernels"], swiftSettings: swift6),
+
+        // MARK: - Language
+
+        .target(name: "GlassboxLanguage", dependencies: ["GlassboxTensors"], swiftSettings: swift6),
+
+        // MARK: - Walkthroughs and lessons
+
+        .target(
+            name: "GlassboxWalkthroughs",
+            dependencies: ["GlassboxLanguage", "GlassboxTensors"],
+            swiftSettings: swift6
+        ),
+        .target(
+            name: "GlassboxLessons",
+            dependencies: ["GlassboxWalkthroughs", "GlassboxLanguage"],
+            swiftSettings: swift6
+        ),
+
+        // MARK: - REPL and command line
+
+        .target(
+            name: "GlassboxREPL",
+            dependencies: ["GlassboxLessons", "GlassboxWalkthroughs", "GlassboxLanguage", "CLibEdit"],
+            swiftSettings: swift6
+        ),
+        .executableTarget(
+            name: "glassbox",
+            dependencies: [
+                "GlassboxREPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift6
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "GlassboxKernelsTests", dependencies: ["GlassboxKernels", "GlassboxKernelsFast"], swiftSettings: swift6),
+        .testTarget(name: "GlassboxTensorsTests", dependencies: ["GlassboxTensors"], resources: [.copy("Fixtures")], swiftSettings: swift6),
+        .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], resources: [.copy("Scripts")], swiftSettings: swift6),
+        .testTarget(name: "GlassboxWalkthroughsTests", dependencies: ["GlassboxWalkthroughs"], resources: [.copy("Snapshots")], swiftSettings: swift6),
+        .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], swiftSettings: swift6),
+        .testTarget(name: "GlassboxREPLTests", dependencies: ["GlassboxREPL"], swiftSettings: swift6),
+    ]
+)

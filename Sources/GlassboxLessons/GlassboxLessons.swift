@@ -1,0 +1,4 @@
+/// Namespace of the GlassboxLessons module; see Docs/ARCHITECTURE.md.
+public enum GlassboxLessonsModule {
+    public static let name = "GlassboxLessons"
+}

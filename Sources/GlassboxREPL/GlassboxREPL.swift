@@ -1,0 +1,4 @@
+/// Namespace of the GlassboxREPL module; see Docs/ARCHITECTURE.md.
+public enum GlassboxREPLModule {
+    public static let name = "GlassboxREPL"
+}

@@ -1,0 +1,4 @@
+/// Namespace of the GlassboxTensors module; see Docs/ARCHITECTURE.md.
+public enum GlassboxTensorsModule {
+    public static let name = "GlassboxTensors"
+}

@@ -1,0 +1,4 @@
+/// Namespace of the GlassboxWalkthroughs module; see Docs/ARCHITECTURE.md.
+public enum GlassboxWalkthroughsModule {
+    public static let name = "GlassboxWalkthroughs"
+}

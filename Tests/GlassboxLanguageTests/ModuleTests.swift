@@ -1,0 +1,8 @@
+import XCTest
+@testable import GlassboxLanguage
+
+final class GlassboxLanguageModuleTests: XCTestCase {
+    func testModuleName() {
+        XCTAssertEqual(GlassboxLanguageModule.name, "GlassboxLanguage")
+    }
+}
