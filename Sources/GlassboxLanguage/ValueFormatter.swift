@@ -159,7 +159,7 @@ struct NumberStyle {
             var decimals = 0
             let scale = pow10(precision)
             for v in values where v.isFinite {
-                var n = (Double(v).magnitude * scale).rounded()
+                var n = (Double(v).magnitude * scale).rounded(.toNearestOrEven)
                 var d = precision
                 while d > decimals, n.truncatingRemainder(dividingBy: 10) == 0 { n /= 10; d -= 1 }
                 decimals = max(decimals, d)
@@ -186,7 +186,7 @@ struct NumberStyle {
 
 /// `x` with exactly `decimals` digits after the point (no Foundation, no printf).
 func fixed(_ x: Double, _ decimals: Int) -> String {
-    let scaled = (x.magnitude * pow10(decimals)).rounded()
+    let scaled = (x.magnitude * pow10(decimals)).rounded(.toNearestOrEven)
     guard scaled < 9e15 else { return scientific(x, decimals) }
     let n = Int64(scaled)
     let unit = Int64(pow10(decimals))
