@@ -7,7 +7,11 @@
 /// Whether ops record nodes. Off inside backward (gradients are not themselves differentiated)
 /// and inside optimizer steps; the language may turn it off for a `no_grad` block.
 public enum GradMode {
-    nonisolated(unsafe) public static var isEnabled = true
+    public static var isEnabled: Bool {
+        @inline(__always) get { enabled }
+        set { enabled = newValue }
+    }
+    nonisolated(unsafe) static var enabled = true
 
     /// Runs `body` with recording off, restoring the previous state afterwards.
     public static func withDisabled<T>(_ body: () throws -> T) rethrows -> T {
@@ -83,7 +87,7 @@ extension Tensor {
     /// Records that `self` was computed by `op` from `inputs`; `backward` maps ∂y/∂self to the
     /// gradients of the inputs.
     func record(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
-        requiresGrad = true
+        needsGrad = true
         node = Node(op: op, inputs: inputs, outputs: [self]) { upstream in try backward(upstream[0]) }
     }
 
@@ -92,7 +96,7 @@ extension Tensor {
                        backward: @escaping ([Tensor]) throws -> [Tensor?]) {
         let node = Node(op: op, inputs: inputs, outputs: outputs, backward: backward)
         for t in outputs {
-            t.requiresGrad = true
+            t.needsGrad = true
             t.node = node
         }
     }
