@@ -11,6 +11,8 @@ public enum Value {
     // case optimizer(Optimizer)  — comes with the optimizers (GlassboxTensors)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
+    /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
+    case plot(PlotValue)
     /// "Nothing": what `seed`, `backward`, `step`, `print` and loops return. Never shown.
     case none
 
@@ -22,6 +24,7 @@ public enum Value {
         case .tuple: return "tuple"
         case .function: return "function"
         case .explanation: return "explanation"
+        case .plot: return "plot"
         case .none: return "nothing"
         }
     }

@@ -25,6 +25,7 @@ extension ValueFormatter {
         case .function(let f):
             return f.definition ?? "\(f.signature) — built-in"
         case .explanation(let e): return format(e)
+        case .plot(let p): return p.summary
         case .none: return ""
         }
     }
