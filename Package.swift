@@ -30,6 +30,10 @@ let package = Package(
     name: "Glassbox",
     products: [
         .executable(name: "glassbox", targets: ["glassbox"]),
+        // Libraries for the benchmark package in Benchmarks/ (it depends on this one by path).
+        .library(name: "GlassboxKernels", targets: ["GlassboxKernels", "GlassboxKernelsFast"]),
+        .library(name: "GlassboxTensors", targets: ["GlassboxTensors"]),
+        .library(name: "GlassboxLanguage", targets: ["GlassboxLanguage"]),
     ],
     // MARK: - Dependencies
     dependencies: [
