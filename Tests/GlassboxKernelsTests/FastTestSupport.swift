@@ -1,3 +1,5 @@
+import XCTest
+
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator so that test inputs are
 /// the same on every machine.
 struct SplitMix {
@@ -19,4 +21,41 @@ struct SplitMix {
     mutating func array(_ count: Int, _ lo: Float = -1, _ hi: Float = 1) -> [Float] {
         (0..<count).map { _ in lo + (hi - lo) * uniform() }
     }
+}
+
+// MARK: - Comparisons
+
+extension XCTestCase {
+    func assertClose(
+        _ got: [Float], _ want: [Double], tol: Double, _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertEqual(got.count, want.count, what, file: file, line: line)
+        var worst = 0.0, at = 0
+        for i in 0..<min(got.count, want.count) {
+            let e = abs(Double(got[i]) - want[i]) / (abs(want[i]) + 1)
+            if !(e <= worst) { worst = e.isNaN ? .infinity : e; at = i }
+        }
+        XCTAssertLessThanOrEqual(
+            worst, tol,
+            "\(what): max error \(worst) at \(at): got \(got.isEmpty ? 0 : got[at]), want \(want.isEmpty ? 0 : want[at]); "
+                + "first values \(Array(got.prefix(4))) vs \(Array(want.prefix(4)))",
+            file: file, line: line)
+    }
+
+    /// Central differences of a scalar function of `x` (step 1e-4, in Double).
+    func numericGradient(_ x: [Float], _ f: ([Double]) -> Double) -> [Double] {
+        var xd = x.map(Double.init)
+        var g = [Double](repeating: 0, count: x.count)
+        for i in 0..<x.count {
+            let h = 1e-4 * max(1, abs(xd[i]))
+            let x0 = xd[i]
+            xd[i] = x0 + h; let fp = f(xd)
+            xd[i] = x0 - h; let fm = f(xd)
+            xd[i] = x0
+            g[i] = (fp - fm) / (2 * h)
+        }
+        return g
+    }
+
 }
