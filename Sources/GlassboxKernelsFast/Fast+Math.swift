@@ -7,6 +7,8 @@
 //   exp, log, tanh, sigmoid, gelu: ≤ 2 ulp over the whole Float range,
 //   with ±0, ±inf, NaN and subnormal inputs and results handled as the C functions do.
 
+import CGlassboxSIMD
+
 typealias V8 = SIMD8<Float>
 typealias U8 = SIMD8<UInt32>
 
@@ -16,6 +18,10 @@ extension Fast {
     @inline(__always) static func bits(_ x: V8) -> U8 { unsafeBitCast(x, to: U8.self) }
     @inline(__always) static func float(_ u: U8) -> V8 { unsafeBitCast(u, to: V8.self) }
     @inline(__always) static func fma(_ a: V8, _ b: V8, _ c: V8) -> V8 { c.addingProduct(a, b) }
+    /// Whether every lane of a comparison result is true (`vmovmskps`).
+    @inline(__always) static func allLanes(_ m: SIMDMask<SIMD8<Int32>>) -> Bool {
+        gb_movemask8(unsafeBitCast(m, to: V8.self)) == 0xFF
+    }
 }
 
 // MARK: - exp
@@ -31,7 +37,7 @@ extension Fast {
     static func exp(_ x: V8) -> V8 {
         // n = round(x·log₂e) ∈ [−126, 127]: 2ⁿ is one normal float.
         let inRange = (x .>= V8(repeating: -87.33)) .& (x .<= V8(repeating: 88.0))
-        if all(inRange) {
+        if allLanes(inRange) {
             let (p, t) = expReduced(x)
             // t = n + 1.5·2²³ as a float; its low bits are n, so (bits(t) + 127) << 23 = 2ⁿ.
             let scale = float((bits(t) &+ 127) &<< 23)
@@ -64,7 +70,8 @@ extension Fast {
     @inline(never)
     static func expWide(_ x: V8) -> V8 {
         // Clamp so that n ∈ [−151, 129]; beyond, the result is 0 or inf anyway.
-        let xc = x.clamped(lowerBound: V8(repeating: -104), upperBound: V8(repeating: 89.5))
+        var xc = x.replacing(with: -104, where: x .< V8(repeating: -104))
+        xc.replace(with: 89.5, where: x .> V8(repeating: 89.5))
         let (p, t) = expReduced(xc)
         // 2ⁿ = 2^(n₁)·2^(n − n₁) with n₁ = n/2: both factors are normal floats.
         let n = SIMD8<Int32>(truncatingIfNeeded: bits(t) &- bits(V8(repeating: 0x1.8p23)))
@@ -89,7 +96,7 @@ extension Fast {
     @inline(__always)
     static func log(_ x: V8) -> V8 {
         let normal = (x .>= V8(repeating: 0x1p-126)) .& (x .< V8(repeating: .infinity))
-        if all(normal) { return logNormalBiased(x, SIMD8<Int32>()) }
+        if allLanes(normal) { return logNormalBiased(x, SIMD8<Int32>()) }
         return logWide(x)
     }
 
@@ -114,7 +121,7 @@ extension Fast {
         let v = u &- offset
         let e = SIMD8<Int32>(truncatingIfNeeded: v) &>> 23
         let m = float((v & U8(repeating: 0x007F_FFFF)) &+ offset)
-        let ef = V8(e &- bias)
+        let ef = gb_itof8(e &- bias)
         let f = m - V8(repeating: 1)
         let z = f * f
         var p = V8(repeating: 7.0376836292e-2)
@@ -181,16 +188,18 @@ extension Fast {
     }
 
     /// (n + nLo)/(1 + e) for e ∈ [0, 1] with the roundings of 1 + e, of the numerator's split
-    /// and of the division compensated (Dekker 1971: 1 + e = h + l exactly since |e| ≤ 1; the
-    /// division's remainder n − q·h is exact with an FMA). Error ≈ 0.5 ulp + the inputs' own.
+    /// and of the quotient compensated (Dekker 1971: 1 + e = h + l exactly since |e| ≤ 1; the
+    /// remainder n − q·h is exact with an FMA). One division (the reciprocal of h), then one
+    /// correction step: error ≈ 0.5 ulp + the inputs' own.
     @inline(__always)
     static func onePlusDivide(_ n: V8, _ nLo: V8, _ e: V8) -> V8 {
         let one = V8(repeating: 1)
         let h = one + e
         let l = (one - h) + e                                   // 1 + e − h, exact
-        let q = n / h
+        let rcp = one / h
+        let q = n * rcp
         let r = fma(-q, h, n)                                   // n − q·h, exact
-        return q + (r + nLo - q * l) / h
+        return fma(r + nLo - q * l, rcp, q)
     }
 }
 
@@ -208,15 +217,15 @@ extension Fast {
     @inline(__always)
     static func gelu(_ x: V8) -> V8 {
         // w = −|2u| in Double, clamped at −120 so that n and the scale factors stay in range.
-        let xd = SIMD8<Double>(x)
+        let xd = gb_widen8(x)
         let k1 = SIMD8<Double>(repeating: 1.5957691216057308)          // 2·√(2/π)
         let k3 = SIMD8<Double>(repeating: 1.5957691216057308 * 0.044715)
         let twoU = xd * (k1 + k3 * (xd * xd))
         let floor = SIMD8<Double>(repeating: -120)
         var w = twoU.replacing(with: -twoU, where: twoU .> SIMD8<Double>())    // −|2u|
         w.replace(with: floor, where: w .< floor)
-        let hi = V8(w)
-        let lo = V8(w - SIMD8<Double>(hi))
+        let hi = gb_narrow8(w)
+        let lo = gb_narrow8(w - gb_widen8(hi))
         // e = p·2ⁿ with 2ⁿ = s1·s2 (two normal factors).
         let (p0, t) = expReduced(hi)
         let p = fma(p0, lo, p0)                                           // e^{hi+lo} ≈ e^{hi}(1 + lo)
