@@ -96,11 +96,13 @@ extension Threaded {
     public static func layerNormForward(
         y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
         x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-        rows: Int, cols: Int, eps: Float
+        rows: Int, cols: Int, eps: Float,
+        variance: UnsafeMutablePointer<Float>?, normalized: UnsafeMutablePointer<Float>?
     ) {
         splitRows(rows, cols: cols) { r, n in
             Fast.layerNormForward(y: y + r * cols, mean: mean + r, rstd: rstd + r, x: x + r * cols,
-                                  gamma: gamma, beta: beta, rows: n, cols: cols, eps: eps)
+                                  gamma: gamma, beta: beta, rows: n, cols: cols, eps: eps,
+                                  variance: variance.map { $0 + r }, normalized: normalized.map { $0 + r * cols })
         }
     }
 
@@ -179,17 +181,23 @@ extension Threaded {
     public static func attentionForward(
         out: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>,
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-        mask: UnsafePointer<Float>?, batch: Int, tq: Int, tk: Int, d: Int, dv: Int, scale: Float
+        mask: UnsafePointer<Float>?, batch: Int, tq: Int, tk: Int, d: Int, dv: Int, scale: Float,
+        scores: UnsafeMutablePointer<Float>?, scaledScores: UnsafeMutablePointer<Float>?,
+        maskedScores: UnsafeMutablePointer<Float>?
     ) {
         guard attentionParallel(batch: batch, tq: tq, tk: tk, d: d, dv: dv) else {
             Fast.attentionForward(out: out, weights: weights, q: q, k: k, v: v, mask: mask,
-                                  batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+                                  batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale,
+                                  scores: scores, scaledScores: scaledScores, maskedScores: maskedScores)
             return
         }
         forEachChunk(batch) { head in
+            let o = head * tq * tk
             Fast.attentionForwardHead(
-                out: out + head * tq * dv, weights: weights + head * tq * tk, q: q + head * tq * d,
-                k: k + head * tk * d, v: v + head * tk * dv, mask: mask, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+                out: out + head * tq * dv, weights: weights + o, q: q + head * tq * d,
+                k: k + head * tk * d, v: v + head * tk * dv, mask: mask, tq: tq, tk: tk, d: d, dv: dv, scale: scale,
+                scores: scores.map { $0 + o }, scaledScores: scaledScores.map { $0 + o },
+                maskedScores: maskedScores.map { $0 + o })
         }
     }
 
@@ -217,10 +225,11 @@ extension Threaded {
 
     public static func sgdStep(
         param: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
-        grad: UnsafePointer<Float>, count: Int, lr: Float, momentum: Float
+        grad: UnsafePointer<Float>, count: Int, lr: Float, momentum: Float, update: UnsafeMutablePointer<Float>?
     ) {
         splitRange(count, threshold: elementwiseParallelThreshold * 2, grain: elementwiseGrain * 2) { s, n in
-            Fast.sgdStep(param: param + s, velocity: velocity + s, grad: grad + s, count: n, lr: lr, momentum: momentum)
+            Fast.sgdStep(param: param + s, velocity: velocity + s, grad: grad + s, count: n, lr: lr,
+                         momentum: momentum, update: update.map { $0 + s })
         }
     }
 

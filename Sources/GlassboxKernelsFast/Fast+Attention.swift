@@ -10,17 +10,24 @@ extension Fast {
     ///
     /// Shapes: q: [batch × tq × d], k: [batch × tk × d], v: [batch × tk × dv],
     /// mask: [tq × tk] of 0 or −inf (shared by the heads) or nil, weights: [batch × tq × tk],
-    /// out: [batch × tq × dv]; scale is usually 1/√d.
+    /// out: [batch × tq × dv]; scale is usually 1/√d. Optional outputs for walkthroughs, each
+    /// [batch × tq × tk], written only when non-nil: scores = q·kᵀ, scaledScores = scores·scale,
+    /// maskedScores = scaledScores + mask.
     public static func attentionForward(
         out: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>,
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-        mask: UnsafePointer<Float>?, batch: Int, tq: Int, tk: Int, d: Int, dv: Int, scale: Float
+        mask: UnsafePointer<Float>?, batch: Int, tq: Int, tk: Int, d: Int, dv: Int, scale: Float,
+        scores: UnsafeMutablePointer<Float>?, scaledScores: UnsafeMutablePointer<Float>?,
+        maskedScores: UnsafeMutablePointer<Float>?
     ) {
         for head in 0..<batch {
+            let o = head * tq * tk
             attentionForwardHead(
-                out: out + head * tq * dv, weights: weights + head * tq * tk,
+                out: out + head * tq * dv, weights: weights + o,
                 q: q + head * tq * d, k: k + head * tk * d, v: v + head * tk * dv,
-                mask: mask, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+                mask: mask, tq: tq, tk: tk, d: d, dv: dv, scale: scale,
+                scores: scores.map { $0 + o }, scaledScores: scaledScores.map { $0 + o },
+                maskedScores: maskedScores.map { $0 + o })
         }
     }
 
@@ -28,7 +35,9 @@ extension Fast {
     public static func attentionForwardHead(
         out: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>,
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-        mask: UnsafePointer<Float>?, tq: Int, tk: Int, d: Int, dv: Int, scale: Float
+        mask: UnsafePointer<Float>?, tq: Int, tk: Int, d: Int, dv: Int, scale: Float,
+        scores: UnsafeMutablePointer<Float>? = nil, scaledScores: UnsafeMutablePointer<Float>? = nil,
+        maskedScores: UnsafeMutablePointer<Float>? = nil
     ) {
         guard tq > 0 else { return }
         guard tk > 0 else {
@@ -38,6 +47,14 @@ extension Fast {
         // S = q·kᵀ (tq × tk), into the weights buffer.
         gemm(transA: false, transB: true, m: tq, n: tk, k: d, a: q, lda: d, b: k, ldb: d,
              c: weights, ldc: tk, accumulate: false)
+        if scores != nil || scaledScores != nil || maskedScores != nil {
+            for idx in 0..<(tq * tk) {
+                let s = weights[idx], scaled = s * scale
+                scores?[idx] = s
+                scaledScores?[idx] = scaled
+                maskedScores?[idx] = scaled + (mask?[idx] ?? 0)
+            }
+        }
         // P = softmax(S·scale + mask), row by row, in place.
         for i in 0..<tq {
             let row = weights + i * tk

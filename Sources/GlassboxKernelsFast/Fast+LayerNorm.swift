@@ -24,12 +24,15 @@ extension Fast {
     /// y = (x − μ)·rstd·γ + β per row, with μ = mean(x), rstd = 1/√(var(x) + ε) (biased
     /// variance, as PyTorch's `layer_norm`); μ and rstd are saved for backward.
     ///
-    /// Shapes: y, x: [rows × cols]; mean, rstd: [rows]; gamma, beta: [cols].
-    /// The variance is computed in a second pass over x − μ (no E[x²] − μ² cancellation).
+    /// Shapes: y, x: [rows × cols]; mean, rstd: [rows]; gamma, beta: [cols]. Optional outputs
+    /// for walkthroughs, written only when non-nil: variance [rows] = σ², normalized
+    /// [rows × cols] = x̂. The variance is computed in a second pass over x − μ (no E[x²] − μ²
+    /// cancellation).
     public static func layerNormForward(
         y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
         x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-        rows: Int, cols: Int, eps: Float
+        rows: Int, cols: Int, eps: Float,
+        variance varianceOut: UnsafeMutablePointer<Float>?, normalized: UnsafeMutablePointer<Float>?
     ) {
         guard cols > 0 else { return }
         let n = Float(cols)
@@ -45,7 +48,12 @@ extension Fast {
             let rs = 1 / (variance + eps).squareRoot()
             mean[r] = mu
             rstd[r] = rs
+            varianceOut?[r] = variance
             let rsV = V8(repeating: rs)
+            if let normalized {
+                let nr = normalized + r * cols
+                for j in 0..<cols { nr[j] = (xr[j] - mu) * rs }
+            }
             i = 0
             while i + 8 <= cols {
                 let xhat = (load(xr + i) - muV) * rsV

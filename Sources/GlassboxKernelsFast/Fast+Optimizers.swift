@@ -12,17 +12,28 @@ extension Fast {
     ///
     ///     v ← μ·v + g        p ← p − lr·v
     ///
-    /// With μ = 0 this is plain SGD (v = g). Shapes: param, velocity, grad: [count].
+    /// With μ = 0 this is plain SGD (v = g). Shapes: param, velocity, grad: [count]; update
+    /// [count] = lr·v, the amount subtracted, written only when non-nil.
     public static func sgdStep(
         param: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
-        grad: UnsafePointer<Float>, count: Int, lr: Float, momentum: Float
+        grad: UnsafePointer<Float>, count: Int, lr: Float, momentum: Float,
+        update: UnsafeMutablePointer<Float>?
     ) {
-        let mu = V8(repeating: momentum), rate = V8(repeating: -lr)
+        if let update {
+            for i in 0..<count {
+                let v = momentum * velocity[i] + grad[i]
+                velocity[i] = v
+                update[i] = lr * v
+                param[i] -= lr * v
+            }
+            return
+        }
+        let mu = V8(repeating: momentum), rate = V8(repeating: lr)
         var i = 0
         while i + 8 <= count {
             let v = fma(mu, load(velocity + i), load(grad + i))
             store(v, velocity + i)
-            store(fma(rate, v, load(param + i)), param + i)
+            store(load(param + i) - rate * v, param + i)
             i += 8
         }
         while i < count {

@@ -101,20 +101,31 @@ final class FastFusedTests: XCTestCase {
             let scale = 1 / Float(d).squareRoot()
             var out = [Float](repeating: .nan, count: batch * tq * dv)
             var weights = [Float](repeating: .nan, count: batch * tq * tk)
+            var scores = weights, scaled = weights, masked = weights
             func withMask<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
                 if let mask { return mask.withUnsafeBufferPointer { body($0.baseAddress) } }
                 return body(nil)
             }
             withMask { mp in
                 Fast.attentionForward(out: &out, weights: &weights, q: q, k: k, v: v, mask: mp,
-                                      batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+                                      batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale,
+                                      scores: &scores, scaledScores: &scaled, maskedScores: &masked)
             }
             let qd = q.map(Double.init), kd = k.map(Double.init), vd = v.map(Double.init)
             let ref = { (q: [Double], k: [Double], v: [Double]) in
                 Self.attentionReference(q, k, v, mask: mask, batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: Double(scale))
             }
             assertClose(out, ref(qd, kd, vd), tol: 1e-5, "attention out \(batch)×\(tq)×\(tk)×\(d)×\(dv) mask=\(masked)")
-            if masked { XCTAssertEqual(weights[1], 0, "masked weight") }
+            if let mask, tk > 1 { XCTAssertEqual(weights[1], 0, "masked weight"); XCTAssertEqual(masked[1], -.infinity) }
+            for idx in 0..<scores.count {
+                XCTAssertEqual(scaled[idx], scores[idx] * scale)
+                XCTAssertEqual(masked[idx], scaled[idx] + (mask?[idx % (tq * tk)] ?? 0))
+            }
+            // Per-head scores against the Double dot products (head 0, row 0).
+            for j in 0..<tk {
+                let dot = (0..<d).reduce(0.0) { $0 + Double(q[$1]) * Double(k[j * d + $1]) }
+                XCTAssertEqual(Double(scores[j]), dot, accuracy: 1e-5 * (1 + abs(dot)))
+            }
 
             let dOut = rng.array(batch * tq * dv)
             var dq = [Float](repeating: .nan, count: q.count), dk = [Float](repeating: .nan, count: k.count)
@@ -136,10 +147,16 @@ final class FastFusedTests: XCTestCase {
             var p = rng.array(count), vel = rng.array(count)
             let g = rng.array(count)
             let (p0, v0) = (p, vel)
-            Fast.sgdStep(param: &p, velocity: &vel, grad: g, count: count, lr: 0.1, momentum: 0.9)
+            var (p2, vel2) = (p, vel)
+            var update = [Float](repeating: 0, count: count)
+            Fast.sgdStep(param: &p, velocity: &vel, grad: g, count: count, lr: 0.1, momentum: 0.9, update: nil)
+            Fast.sgdStep(param: &p2, velocity: &vel2, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &update)
             let vWant = (0..<count).map { 0.9 * Double(v0[$0]) + Double(g[$0]) }
             assertClose(vel, vWant, tol: 1e-6, "sgd velocity")
             assertClose(p, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param")
+            assertClose(vel2, vWant, tol: 1e-6, "sgd velocity (with update)")
+            assertClose(p2, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param (with update)")
+            assertClose(update, vWant.map { 0.1 * $0 }, tol: 1e-6, "sgd update")
         }
     }
 

@@ -67,10 +67,15 @@ final class FastLayerTests: XCTestCase {
             let g = rng.array(cols, 0.5, 1.5), b = rng.array(cols)
             let dy = rng.array(rows * cols)
             var y = [Float](repeating: 0, count: rows * cols)
-            var mean = [Float](repeating: 0, count: rows), rstd = mean
-            Fast.layerNormForward(y: &y, mean: &mean, rstd: &rstd, x: x, gamma: g, beta: b, rows: rows, cols: cols, eps: 1e-5)
+            var mean = [Float](repeating: 0, count: rows), rstd = mean, variance = mean
+            var normalized = y
+            Fast.layerNormForward(y: &y, mean: &mean, rstd: &rstd, x: x, gamma: g, beta: b, rows: rows, cols: cols, eps: 1e-5,
+                                  variance: &variance, normalized: &normalized)
             let xd = x.map(Double.init), gd = g.map(Double.init), bd = b.map(Double.init)
             assertClose(y, layerNormReference(xd, gd, bd, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "layerNorm \(rows)×\(cols)")
+            let ones = [Double](repeating: 1, count: cols), zeros = [Double](repeating: 0, count: cols)
+            assertClose(normalized, layerNormReference(xd, ones, zeros, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "x̂")
+            for r in 0..<rows { XCTAssertEqual(1 / (variance[r] + 1e-5).squareRoot(), rstd[r], accuracy: rstd[r] * 1e-6) }
 
             var dx = [Float](repeating: .nan, count: rows * cols)
             var dg = [Float](repeating: .nan, count: cols), db = dg
