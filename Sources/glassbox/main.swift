@@ -1,3 +1,3 @@
 import GlassboxREPL
 
-print("glassbox 0.1.0 (\(GlassboxREPLModule.name))")
+print("glassbox 0.1.0")

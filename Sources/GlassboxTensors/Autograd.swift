@@ -1,0 +1,209 @@
+/// Reverse-mode automatic differentiation, in micrograd's style: every recorded op leaves a `Node`
+/// (its label, its inputs and a backward closure written right under the forward formula), and
+/// `backward(y)` is a topological sort and one reversed loop that applies the chain rule.
+
+// MARK: - Recording switch
+
+/// Whether ops record nodes. Off inside backward (gradients are not themselves differentiated)
+/// and inside optimizer steps; the language may turn it off for a `no_grad` block.
+public enum GradMode {
+    public static var isEnabled: Bool {
+        @inline(__always) get { enabled }
+        set { enabled = newValue }
+    }
+    nonisolated(unsafe) static var enabled = true
+
+    /// Runs `body` with recording off, restoring the previous state afterwards.
+    public static func withDisabled<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = isEnabled
+        isEnabled = false
+        defer { isEnabled = saved }
+        return try body()
+    }
+}
+
+// MARK: - Nodes
+
+/// A weak reference to a node's output: a node must not keep its outputs alive (they own it).
+struct WeakTensor {
+    weak var tensor: Tensor?
+}
+
+/// One recorded op: which tensors went in, which came out, and how to turn the gradients of the
+/// outputs into gradients of the inputs.
+final class Node {
+    /// The op's name, shown by `explain backward(y)`.
+    let op: String
+    var inputs: [Tensor]
+    var outputs: [WeakTensor]
+    let outputShapes: [[Int]]
+    /// Given ∂y/∂output for every output (zeros where an output did not reach y), returns
+    /// ∂y/∂input for every input (nil where an input needs none). A returned gradient may have the
+    /// broadcast shape of the forward result; `backward` sums it back to the input's shape.
+    var backward: (([Tensor]) throws -> [Tensor?])?
+
+    init(op: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor]) throws -> [Tensor?]) {
+        self.op = op
+        self.inputs = inputs
+        self.outputs = outputs.map { WeakTensor(tensor: $0) }
+        self.outputShapes = outputs.map(\.shape)
+        self.backward = backward
+    }
+
+    /// Releases the graph behind `node` with a loop instead of recursion: every input that nothing
+    /// else holds gives up its own node (unless another output still shares it) to the worklist
+    /// before it is freed.
+    static func releaseIteratively(_ node: Node) {
+        var pending = node.inputs
+        node.inputs = []
+        node.backward = nil   // drops the closure's references to inputs as well
+        while var t = pending.popLast() {
+            if isKnownUniquelyReferenced(&t), isKnownUniquelyReferenced(&t.node), let inner = t.node {
+                t.node = nil
+                pending.append(contentsOf: inner.inputs)
+                inner.inputs = []
+                inner.backward = nil
+            }
+        }
+    }
+}
+
+// MARK: - Recording
+
+extension Tensor {
+    /// Whether an op with this input records a node.
+    @inline(__always)
+    static func recording(_ a: Tensor) -> Bool { a.requiresGrad && GradMode.isEnabled }
+
+    /// Whether an op with these inputs records a node.
+    @inline(__always)
+    static func recording(_ a: Tensor, _ b: Tensor) -> Bool { (a.requiresGrad || b.requiresGrad) && GradMode.isEnabled }
+
+    /// Whether an op with these inputs records a node.
+    @inline(__always)
+    static func recording(_ inputs: [Tensor]) -> Bool {
+        GradMode.isEnabled && inputs.contains { $0.requiresGrad }
+    }
+
+    /// Records that `self` was computed by `op` from `inputs`; `backward` maps ∂y/∂self to the
+    /// gradients of the inputs.
+    func record(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        needsGrad = true
+        node = Node(op: op, inputs: inputs, outputs: [self]) { upstream in try backward(upstream[0]) }
+    }
+
+    /// Records an op with several outputs (`lstm_cell`): one node shared by all of them.
+    static func record(_ op: String, outputs: [Tensor], inputs: [Tensor],
+                       backward: @escaping ([Tensor]) throws -> [Tensor?]) {
+        let node = Node(op: op, inputs: inputs, outputs: outputs, backward: backward)
+        for t in outputs {
+            t.needsGrad = true
+            t.node = node
+        }
+    }
+}
+
+// MARK: - Backward
+
+public enum Autograd {
+    /// Fills `grad` of every tensor `y` depends on through recorded ops — parameters and
+    /// intermediates alike — with ∂y/∂tensor, replacing earlier gradients. A tensor used several
+    /// times receives the sum of its contributions. `y` must hold one element.
+    ///
+    /// Tensors that do not depend on a parameter are constants: they get no gradient.
+    public static func backward(_ y: Tensor) throws {
+        guard y.count == 1 else {
+            throw TensorError.invalidArgument(
+                op: "backward", message: "y must be a scalar (one element), got shape \(TensorError.format(y.shape))")
+        }
+        guard y.requiresGrad else {
+            throw TensorError.invalidArgument(
+                op: "backward", message: "y does not depend on any parameter (make trainable tensors with param(x))")
+        }
+        let order = topologicalOrder(from: y)
+
+        // Forget the gradients of the last backward for everything this one reaches.
+        y.grad = nil
+        for node in order {
+            for t in node.inputs where t.requiresGrad { t.grad = nil }
+            for w in node.outputs { w.tensor?.grad = nil }
+        }
+
+        // Gradients are computed with recording and tracing off; the listener hears this pass
+        // through backwardDidRun only.
+        let listener = Trace.listener
+        let savedMode = GradMode.isEnabled
+        GradMode.isEnabled = false
+        Trace.listener = nil
+        defer {
+            GradMode.isEnabled = savedMode
+            Trace.listener = listener
+        }
+
+        let seed = try Tensor.filled(y.shape, 1, op: "backward")   // ∂y/∂y = 1
+        y.grad = seed
+        listener?.backwardDidStart(root: y, seed: seed)
+        do {
+            // apply the chain rule, from y back to the leaves
+            for node in order.reversed() {
+                try runNode(node, listener: listener)
+            }
+        } catch {
+            // No half-finished gradients reach the user.
+            y.grad = nil
+            for node in order { for t in node.inputs { t.grad = nil } }
+            throw error
+        }
+    }
+
+    /// The nodes `y` depends on, each after all the nodes it reads from (iterative depth-first
+    /// search, so that long chains do not overflow the stack).
+    static func topologicalOrder(from y: Tensor) -> [Node] {
+        guard let root = y.node else { return [] }
+        var order: [Node] = []
+        var visited = Set<ObjectIdentifier>([ObjectIdentifier(root)])
+        var stack: [(node: Node, next: Int)] = [(root, 0)]
+        while let (node, next) = stack.last {
+            if next < node.inputs.count {
+                stack[stack.count - 1].next = next + 1
+                if let child = node.inputs[next].node, node.inputs[next].requiresGrad,
+                   visited.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((child, 0))
+                }
+            } else {
+                order.append(node)
+                stack.removeLast()
+            }
+        }
+        return order
+    }
+
+    /// One step of the reversed loop: the node's derivative rule, then each input's gradient is
+    /// set or, when it already has one from another consumer, accumulated.
+    static func runNode(_ node: Node, listener: TraceListener?) throws {
+        if Interrupt.isRequested { throw TensorError.interrupted(op: "backward") }
+        let outputs = node.outputs.map(\.tensor)
+        guard outputs.contains(where: { $0?.grad != nil }), let rule = node.backward else { return }
+        var upstream: [Tensor] = []
+        for (k, t) in outputs.enumerated() {
+            upstream.append(try t?.grad ?? Tensor.filled(node.outputShapes[k], 0, op: "backward"))
+        }
+        let raw = try rule(upstream)
+        var passed: [Tensor?] = []
+        var accumulations: [Accumulation] = []
+        for (k, input) in node.inputs.enumerated() {
+            guard input.requiresGrad, k < raw.count, let g = raw[k] else { passed.append(nil); continue }
+            let contribution = try Ops.sumTo(g, input.shape, op: node.op).contiguous(op: "backward")
+            passed.append(contribution)
+            if let previous = input.grad {
+                let total = try Ops.add(previous, contribution)
+                input.grad = total
+                accumulations.append(Accumulation(inputIndex: k, previous: previous, contribution: contribution, total: total))
+            } else {
+                input.grad = contribution
+            }
+        }
+        listener?.backwardDidRun(BackwardEvent(op: node.op, outputs: outputs, upstream: upstream, inputs: node.inputs,
+                                               inputGradients: passed, accumulations: accumulations))
+    }
+}

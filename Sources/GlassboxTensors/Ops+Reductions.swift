@@ -1,0 +1,163 @@
+/// Reductions along one axis (or over all elements when `axis` is nil), NumPy style: the axis is
+/// removed unless `keepDims`. Negative axes count from the end.
+extension Ops {
+
+    // MARK: - Public reductions
+
+    /// Σ x along `axis`. Backward: the gradient is broadcast back over the reduced axis.
+    public static func sum(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "sum")
+        let y = try r.output()
+        Kernels.sumAxis(y.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
+        if Tensor.recording(x) {
+            y.record("sum", [x]) { g in [try r.broadcastBack(g)] }                 // ∂Σx/∂xⱼ = 1
+        }
+        r.report(y, x)
+        return y
+    }
+
+    /// (1/n) Σ x along `axis`. Backward: g/n broadcast back.
+    public static func mean(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "mean")
+        let y = try r.output()
+        Kernels.meanAxis(y.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
+        if Tensor.recording(x) {
+            let n = Float(r.n)
+            y.record("mean", [x]) { g in [try div(r.broadcastBack(g), Tensor(scalar: n))] }   // 1/n
+        }
+        r.report(y, x)
+        return y
+    }
+
+    /// Population variance (1/n) Σ (x − μ)² along `axis` (NumPy `var`, divide by n).
+    /// Backward: ∂var/∂xⱼ = 2(xⱼ − μ)/n.
+    public static func variance(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "var")
+        let y = try r.output()
+        let mu = try r.output()
+        Kernels.varianceAxis(y.pointer, mean: mu.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
+        if Tensor.recording(x) {
+            let scale = 2 / Float(r.n)
+            y.record("var", [x]) { g in
+                let centered = try sub(r.xc, r.broadcastBack(mu))
+                return [try mul(r.broadcastBack(g), mul(centered, Tensor(scalar: scale)))]
+            }
+        }
+        r.report(y, x)
+        return y
+    }
+
+    /// The largest element along `axis` (NaN if any is NaN). Backward: the gradient goes to the
+    /// first position that attains the maximum.
+    public static func max(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        try extremum(x, axis: axis, keepDims: keepDims, isMin: false, name: "max")
+    }
+
+    /// The smallest element along `axis`. Backward as `max`.
+    public static func min(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        try extremum(x, axis: axis, keepDims: keepDims, isMin: true, name: "min")
+    }
+
+    /// The index of the first largest element along `axis` (over the flattened tensor when nil),
+    /// as a float tensor. Not differentiable.
+    public static func argmax(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: false, name: "argmax")
+    }
+
+    /// The index of the first smallest element along `axis`. Not differentiable.
+    public static func argmin(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: true, name: "argmin")
+    }
+
+    static func extremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, name: String) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: name)
+        try r.requireNonEmpty()
+        let y = try r.output()
+        var index = [Int](repeating: 0, count: r.outer * r.inner)
+        index.withUnsafeMutableBufferPointer { idx in
+            Kernels.extremumAxis(y.pointer, index: idx.baseAddress, r.xc.pointer, isMin: isMin, outer: r.outer, n: r.n, inner: r.inner)
+        }
+        let savedIndex = index
+        if Tensor.recording(x) {
+            y.record(name, [x]) { g in
+                let gc = try g.contiguous(op: name)
+                let dx = try Tensor.uninitialized(r.xc.shape, op: name)
+                savedIndex.withUnsafeBufferPointer { idx in
+                    if let p = idx.baseAddress {
+                        Kernels.scatterAxis(dx: dx.pointer, dy: gc.pointer, index: p, outer: r.outer, n: r.n, inner: r.inner)
+                    }
+                }
+                return [dx]
+            }
+        }
+        r.report(y, x)
+        return y
+    }
+
+    static func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, name: String) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: name)
+        try r.requireNonEmpty()
+        let y = try r.output()
+        var index = [Int](repeating: 0, count: r.outer * r.inner)
+        index.withUnsafeMutableBufferPointer { idx in
+            guard let p = idx.baseAddress else { return }
+            Kernels.extremumAxis(nil, index: p, r.xc.pointer, isMin: isMin, outer: r.outer, n: r.n, inner: r.inner)
+            Kernels.indicesToFloat(y.pointer, p, count: idx.count)
+        }
+        r.report(y, x)
+        return y
+    }
+}
+
+// MARK: - Geometry of a reduction
+
+/// A contiguous input seen as (outer, n, inner) around the reduced axis, and the result's shapes.
+struct Reduction {
+    let op: String
+    let xc: Tensor
+    let axis: Int?
+    let outer: Int, n: Int, inner: Int
+    /// The result's shape (the axis removed, or kept as 1 with keepDims).
+    let shape: [Int]
+    /// The result's shape with the axis kept as 1 (for broadcasting back).
+    let keptShape: [Int]
+
+    init(_ x: Tensor, axis: Int?, keepDims: Bool, op: String) throws {
+        self.op = op
+        xc = try x.contiguous(op: op)
+        if let axis {
+            let a = try Shape.normalizeAxis(axis, rank: x.rank, op: op)
+            self.axis = a
+            (outer, n, inner) = Shape.split(x.shape, axis: a)
+            var kept = x.shape
+            kept[a] = 1
+            keptShape = kept
+            var removed = x.shape
+            removed.remove(at: a)
+            shape = keepDims ? kept : removed
+        } else {
+            self.axis = nil
+            (outer, n, inner) = (1, x.count, 1)
+            keptShape = [Int](repeating: 1, count: x.rank)
+            shape = keepDims ? keptShape : Shape.scalar
+        }
+    }
+
+    func requireNonEmpty() throws {
+        if n == 0 { throw TensorError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
+    }
+
+    func output() throws -> Tensor { try Tensor.uninitialized(shape, op: op) }
+
+    /// The reduced-shape `g` broadcast back to the input's shape (a contiguous copy).
+    func broadcastBack(_ g: Tensor) throws -> Tensor {
+        let kept = try Ops.reshape(g, keptShape)
+        return try Ops.expand(kept, xc.shape, op: op)
+    }
+
+    func report(_ y: Tensor, _ x: Tensor) {
+        guard let listener = Trace.listener else { return }
+        let attributes: [(name: String, value: String)] = axis.map { [("axis", String($0))] } ?? []
+        listener.opDidRun(OpEvent(op: op, inputs: [x], outputs: [y], attributes: attributes))
+    }
+}

@@ -1,0 +1,196 @@
+/// Views: results that share storage with their input (reshape of a contiguous tensor, transpose,
+/// indexing and slicing), and the copies that undo them in backward.
+
+/// One entry of an index expression `x[…]`, one per axis from the left.
+public enum IndexSpec: Equatable, Sendable {
+    /// A single position (negative counts from the end); removes the axis.
+    case index(Int)
+    /// `start:stop:step` with NumPy's rules (nil = default; negative start/stop count from the
+    /// end; a negative step walks backwards; step 0 is an error). Keeps the axis.
+    case slice(start: Int?, stop: Int?, step: Int?)
+
+    /// `:` — the whole axis.
+    public static let all = IndexSpec.slice(start: nil, stop: nil, step: nil)
+}
+
+// MARK: - Reshape
+
+extension Ops {
+    /// The same elements in a new shape (row-major order); one dimension may be −1 to be inferred.
+    /// A view when `x` is contiguous, else a copy. Backward: reshape the gradient back.
+    public static func reshape(_ x: Tensor, _ shape: [Int]) throws -> Tensor {
+        let name = "reshape"
+        let target = try inferShape(shape, count: x.count, from: x.shape, op: name)
+        let xc = try x.contiguous(op: name)
+        let y = Tensor(storage: xc.storage, shape: target, strides: Shape.contiguousStrides(target),
+                       offset: xc.offset, isContiguous: true)
+        if Tensor.recording(x) {
+            let original = x.shape
+            y.record(name, [x]) { g in [try reshape(g, original)] }
+        }
+        if let listener = Trace.listener {
+            listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y], attributes: [("shape", TensorError.format(target))]))
+        }
+        return y
+    }
+
+    static func inferShape(_ shape: [Int], count: Int, from original: [Int], op: String) throws -> [Int] {
+        var known = 1, inferAt: Int? = nil
+        for (k, d) in shape.enumerated() {
+            if d == -1 && inferAt == nil { inferAt = k; continue }
+            guard d >= 0 else { throw TensorError.invalidDimension(op: op, value: Double(d)) }
+            let (p, overflow) = known.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw TensorError.shapeMismatch(op: op, original, shape, detail: "different sizes") }
+            known = p
+        }
+        var out = shape
+        if let k = inferAt {
+            guard known > 0, count % known == 0 else {
+                throw TensorError.shapeMismatch(op: op, original, shape, detail: "cannot infer the −1 dimension")
+            }
+            out[k] = count / known
+        } else if known != count {
+            throw TensorError.shapeMismatch(op: op, original, shape, detail: "\(count) elements cannot become \(known)")
+        }
+        return out
+    }
+}
+
+// MARK: - Transpose
+
+extension Ops {
+    /// Reverses the axes (NumPy `x.T`): a matrix's transpose; a vector or scalar is unchanged.
+    public static func transpose(_ x: Tensor) throws -> Tensor {
+        try permute(x, Array((0..<x.rank).reversed()), name: "transpose")
+    }
+
+    /// Swaps two axes (PyTorch `x.transpose(a, b)`); negative axes count from the end.
+    public static func swapAxes(_ x: Tensor, _ a: Int, _ b: Int) throws -> Tensor {
+        let i = try Shape.normalizeAxis(a, rank: x.rank, op: "transpose")
+        let j = try Shape.normalizeAxis(b, rank: x.rank, op: "transpose")
+        var axes = Array(0..<x.rank)
+        axes.swapAt(i, j)
+        return try permute(x, axes, name: "transpose")
+    }
+
+    /// Reorders the axes: result axis k is input axis `axes[k]` (NumPy `transpose(x, axes)`). A view.
+    public static func permute(_ x: Tensor, _ axes: [Int], name: String = "permute") throws -> Tensor {
+        guard axes.count == x.rank else {
+            throw TensorError.invalidArgument(op: name, message: "expected \(x.rank) axes, got \(axes.count)")
+        }
+        var normalized = [Int](), seen = Set<Int>()
+        for a in axes {
+            let n = try Shape.normalizeAxis(a, rank: x.rank, op: name)
+            guard seen.insert(n).inserted else {
+                throw TensorError.invalidArgument(op: name, message: "axis \(a) appears twice")
+            }
+            normalized.append(n)
+        }
+        let shape = normalized.map { x.shape[$0] }, strides = normalized.map { x.strides[$0] }
+        let y = Tensor(storage: x.storage, shape: shape, strides: strides, offset: x.offset,
+                       isContiguous: Shape.isContiguous(shape, strides))
+        if Tensor.recording(x) {
+            var inverse = [Int](repeating: 0, count: normalized.count)
+            for (k, a) in normalized.enumerated() { inverse[a] = k }
+            y.record(name, [x]) { g in [try permute(g, inverse, name: name)] }
+        }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y])) }
+        return y
+    }
+}
+
+// MARK: - Indexing
+
+extension Ops {
+    /// `x[s₀, s₁, …]` with NumPy's basic indexing: integers pick (and drop the axis), slices keep it;
+    /// missing trailing specs mean `:`. Always a view. Backward scatters the gradient into zeros.
+    public static func index(_ x: Tensor, _ specs: [IndexSpec]) throws -> Tensor {
+        let name = "index"
+        let view = try viewGeometry(shape: x.shape, strides: x.strides, offset: x.offset, specs, op: name)
+        let y = Tensor(storage: x.storage, shape: view.shape, strides: view.strides, offset: view.offset,
+                       isContiguous: Shape.isContiguous(view.shape, view.strides))
+        if Tensor.recording(x) {
+            let xShape = x.shape
+            y.record(name, [x]) { g in
+                let dx = try Tensor.filled(xShape, 0, op: name)
+                let target = try viewGeometry(shape: xShape, strides: dx.strides, offset: 0, specs, op: name)
+                Kernels.addStrided(dx.pointer + target.offset, yStrides: target.strides, g.pointer, xStrides: g.strides, shape: g.shape)
+                return [dx]
+            }
+        }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y])) }
+        return y
+    }
+
+    /// Shape, strides and offset of `x[specs]` for a tensor laid out by (`shape`, `strides`, `offset`).
+    static func viewGeometry(shape: [Int], strides: [Int], offset: Int, _ specs: [IndexSpec], op: String) throws
+        -> (shape: [Int], strides: [Int], offset: Int) {
+        guard specs.count <= shape.count else {
+            throw TensorError.invalidArgument(op: op, message: "too many indices (\(specs.count)) for a rank-\(shape.count) tensor")
+        }
+        var outShape: [Int] = [], outStrides: [Int] = [], position = offset
+        for axis in 0..<shape.count {
+            let spec = axis < specs.count ? specs[axis] : IndexSpec.all
+            let n = shape[axis]
+            switch spec {
+            case .index(let i):
+                position += try Shape.normalizeIndex(i, size: n, axis: axis, op: op) * strides[axis]
+            case let .slice(start, stop, step):
+                let s = step ?? 1
+                guard s != 0 else { throw TensorError.invalidArgument(op: op, message: "slice step cannot be 0") }
+                let (first, length) = sliceRange(start: start, stop: stop, step: s, size: n)
+                if length > 0 { position += first * strides[axis] }
+                outShape.append(length)
+                outStrides.append(strides[axis] * s)
+            }
+        }
+        return (outShape, outStrides, position)
+    }
+
+    /// NumPy's slice rules (`PySlice_AdjustIndices`): the first index and the number of elements.
+    static func sliceRange(start: Int?, stop: Int?, step: Int, size n: Int) -> (first: Int, length: Int) {
+        func adjust(_ v: Int, low: Int, high: Int) -> Int {
+            let w = v < 0 ? v + n : v
+            return Swift.min(Swift.max(w, low), high)
+        }
+        let first: Int, end: Int
+        if step > 0 {
+            first = start.map { adjust($0, low: 0, high: n) } ?? 0
+            end = stop.map { adjust($0, low: 0, high: n) } ?? n
+            return (first, end > first ? (end - first + step - 1) / step : 0)
+        } else {
+            first = start.map { adjust($0, low: -1, high: n - 1) } ?? n - 1
+            end = stop.map { adjust($0, low: -1, high: n - 1) } ?? -1
+            return (first, first > end ? (first - end - step - 1) / (-step) : 0)
+        }
+    }
+}
+
+// MARK: - Undoing a broadcast
+
+extension Ops {
+    /// Sums `g` down to `shape`, which must broadcast to `g.shape`: the gradient of a broadcast.
+    /// Returns `g` itself when the shapes already agree.
+    static func sumTo(_ g: Tensor, _ shape: [Int], op: String) throws -> Tensor {
+        if g.shape == shape { return g }
+        guard (try? Shape.broadcast(shape, g.shape, op: op)) == g.shape else {
+            throw TensorError.shapeMismatch(op: op, shape, g.shape, detail: "gradient does not broadcast")
+        }
+        let out = try Tensor.filled(shape, 0, op: op)
+        Kernels.addStrided(out.pointer, yStrides: Shape.broadcastStrides(shape, out.strides, to: g.shape),
+                           g.pointer, xStrides: g.strides, shape: g.shape)
+        return out
+    }
+
+    /// A contiguous copy of `x` broadcast to `shape` (NumPy `broadcast_to` followed by a copy).
+    static func expand(_ x: Tensor, _ shape: [Int], op: String) throws -> Tensor {
+        if x.shape == shape { return x }
+        guard try Shape.broadcast(x.shape, shape, op: op) == shape else {
+            throw TensorError.shapeMismatch(op: op, x.shape, shape, detail: "cannot broadcast")
+        }
+        let y = try Tensor.uninitialized(shape, op: op)
+        Kernels.copyStrided(y.pointer, yStrides: y.strides, x.pointer,
+                            xStrides: Shape.broadcastStrides(x.shape, x.strides, to: shape), shape: shape)
+        return y
+    }
+}
