@@ -44,6 +44,23 @@ extension Threaded {
         }
     }
 
+    /// `Kernels.unary` on the fast path: the `Fast` map for `op`.
+    @inline(__always)
+    public static func unary(_ op: UnaryOp, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        switch op {
+        case .exp: exp(y, x, count: count)
+        case .log: log(y, x, count: count)
+        case .tanh: tanh(y, x, count: count)
+        case .sigmoid: sigmoid(y, x, count: count)
+        case .gelu: gelu(y, x, count: count)
+        // Memory-bound maps: one core saturates the bandwidth; no threads.
+        case .neg: Fast.neg(y, x, count: count)
+        case .abs: Fast.abs(y, x, count: count)
+        case .sqrt: Fast.sqrt(y, x, count: count)
+        case .relu: Fast.relu(y, x, count: count)
+        }
+    }
+
     public static func exp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map({ Fast.exp($0, $1, count: $2) }, y, x, count: count)
     }
