@@ -7,7 +7,11 @@
 /// Whether ops record nodes. Off inside backward (gradients are not themselves differentiated)
 /// and inside optimizer steps; the language may turn it off for a `no_grad` block.
 public enum GradMode {
-    nonisolated(unsafe) public static var isEnabled = true
+    public static var isEnabled: Bool {
+        @inline(__always) get { enabled }
+        set { enabled = newValue }
+    }
+    nonisolated(unsafe) static var enabled = true
 
     /// Runs `body` with recording off, restoring the previous state afterwards.
     public static func withDisabled<T>(_ body: () throws -> T) rethrows -> T {
@@ -47,13 +51,14 @@ final class Node {
     }
 
     /// Releases the graph behind `node` with a loop instead of recursion: every input that nothing
-    /// else holds gives up its own node to the worklist before it is freed.
+    /// else holds gives up its own node (unless another output still shares it) to the worklist
+    /// before it is freed.
     static func releaseIteratively(_ node: Node) {
         var pending = node.inputs
         node.inputs = []
         node.backward = nil   // drops the closure's references to inputs as well
         while var t = pending.popLast() {
-            if isKnownUniquelyReferenced(&t), let inner = t.node {
+            if isKnownUniquelyReferenced(&t), isKnownUniquelyReferenced(&t.node), let inner = t.node {
                 t.node = nil
                 pending.append(contentsOf: inner.inputs)
                 inner.inputs = []
@@ -83,7 +88,7 @@ extension Tensor {
     /// Records that `self` was computed by `op` from `inputs`; `backward` maps ∂y/∂self to the
     /// gradients of the inputs.
     func record(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
-        requiresGrad = true
+        needsGrad = true
         node = Node(op: op, inputs: inputs, outputs: [self]) { upstream in try backward(upstream[0]) }
     }
 
@@ -92,7 +97,7 @@ extension Tensor {
                        backward: @escaping ([Tensor]) throws -> [Tensor?]) {
         let node = Node(op: op, inputs: inputs, outputs: outputs, backward: backward)
         for t in outputs {
-            t.requiresGrad = true
+            t.needsGrad = true
             t.node = node
         }
     }

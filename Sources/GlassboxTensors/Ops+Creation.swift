@@ -80,7 +80,7 @@ extension Ops {
         let y = try Tensor.uninitialized(x.shape, op: "param")
         Kernels.copyStrided(y.pointer, yStrides: y.strides, x.pointer, xStrides: x.strides, shape: x.shape)
         y.isParameter = true
-        y.requiresGrad = true
+        y.needsGrad = true
         if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "param", inputs: [x], outputs: [y])) }
         return y
     }

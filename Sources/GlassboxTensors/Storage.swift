@@ -16,12 +16,19 @@ final class Storage: ManagedBuffer<Int, Float> {
         withUnsafeMutablePointerToElements { $0 }
     }
 
+    /// Tensors of up to this many floats (1 MiB) are never checked against the limit, so that
+    /// small ops do not pay for reading it.
+    static let alwaysAllowed = 1 << 18
+
     /// New, uninitialized storage for `count` floats; the caller writes every element.
     /// Checks `count` against `Tensor.allocationLimit` (`shape` and `op` name the error).
     @inline(__always)
     static func allocate(_ count: Int, op: String, shape: [Int]) throws -> Storage {
-        guard count <= Tensor.allocationLimit / MemoryLayout<Float>.stride else {
-            throw TensorError.allocationTooLarge(op: op, shape: shape, limit: Tensor.allocationLimit)
+        if count > alwaysAllowed {
+            let limit = Tensor.allocationLimit
+            guard count <= limit / MemoryLayout<Float>.stride else {
+                throw TensorError.allocationTooLarge(op: op, shape: shape, limit: limit)
+            }
         }
         let buffer = Storage.create(minimumCapacity: Swift.max(count, 1)) { _ in count }
         return unsafeDowncast(buffer, to: Storage.self)
@@ -31,8 +38,14 @@ final class Storage: ManagedBuffer<Int, Float> {
 extension Tensor {
     /// The largest tensor (in bytes) any op may create; larger results throw
     /// `TensorError.allocationTooLarge` instead of exhausting memory. Default: half of physical
-    /// memory (`sysconf`), or 4 GiB when that cannot be read. Settable, e.g. by tests.
-    nonisolated(unsafe) public static var allocationLimit: Int = defaultAllocationLimit
+    /// memory (`sysconf`), or 4 GiB when that cannot be read. Settable, e.g. by tests. Tensors of
+    /// up to 1 MiB are always allowed.
+    public static var allocationLimit: Int {
+        get { limitStorage }
+        set { limitStorage = Swift.max(newValue, 0) }
+    }
+    // Internal storage: the optimizer then sees every access and drops exclusivity checks.
+    nonisolated(unsafe) static var limitStorage: Int = defaultAllocationLimit
 
     /// Half of physical memory.
     public static let defaultAllocationLimit: Int = {

@@ -18,7 +18,10 @@ public final class Tensor {
     /// A trainable leaf made by `param(x)`; optimizers take these.
     public internal(set) var isParameter = false
     /// True for a parameter and for anything computed from one while recording.
-    public internal(set) var requiresGrad = false
+    public var requiresGrad: Bool { @inline(__always) get { needsGrad } }
+    /// Storage of `requiresGrad`: internal, so that the optimizer sees every access and drops
+    /// the dynamic exclusivity check a public class property needs (every op reads it).
+    var needsGrad = false
     /// The gradient ∂y/∂self from the last `backward(y)` that reached this tensor (replaced, not
     /// accumulated, across calls). Same shape as `self`, contiguous. Treat it as read-only: it may
     /// share memory with the gradient of another tensor.
@@ -41,7 +44,8 @@ public final class Tensor {
     deinit {
         // A long chain of recorded ops (a loop of a million `s = s + p`) would otherwise be
         // released recursively, one stack frame per node, and overflow the stack.
-        if let node { Node.releaseIteratively(node) }
+        // A node shared with another living output (lstm_cell's h and c) must stay intact.
+        if isKnownUniquelyReferenced(&node), let node { Node.releaseIteratively(node) }
     }
 }
 

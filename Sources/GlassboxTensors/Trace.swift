@@ -18,7 +18,13 @@ extension TraceListener {
 
 /// Where ops report; nil (nobody listening) makes tracing free. Set it around one evaluation.
 public enum Trace {
-    nonisolated(unsafe) public static var listener: TraceListener?
+    public static var listener: TraceListener? {
+        @inline(__always) get { current }
+        set { current = newValue }
+    }
+    // Internal storage: with every access visible to the optimizer, reading it costs one load
+    // and a nil check (no dynamic exclusivity check as a public global would need).
+    nonisolated(unsafe) static var current: TraceListener?
 }
 
 /// One op as it ran.

@@ -1,0 +1,48 @@
+import GlassboxTensors
+
+// MARK: - The table
+
+/// Public view of one built-in, for `?name` help, completion and Docs/BUILTINS.md.
+public struct BuiltinDoc: Sendable {
+    public let name: String
+    /// `softmax(x, axis=-1)`
+    public let signature: String
+    /// One line.
+    public let summary: String
+    /// Code that runs, e.g. `softmax([1, 2, 3])`.
+    public let example: String
+    /// The group it is listed under (`Making tensors`, `Layers`, …).
+    public let category: String
+}
+
+/// Every built-in function and constant.
+public enum Builtins {
+    /// The functions in table order (grouped by category).
+    static let table: [Builtin] = creation + shape + elementwise + reductions + autograd + utilities
+
+    static let byName: [String: Builtin] = Dictionary(table.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// Named constants bound in every session.
+    static let constants: [(name: String, value: Float, summary: String)] = [
+        ("pi", .pi, "π = 3.14159…"),
+        ("π", .pi, "π = 3.14159…"),
+        ("inf", .infinity, "Positive infinity (masks use -inf)."),
+        ("nan", .nan, "Not a number."),
+        ("true", 1, "1 (booleans are 0/1 tensors)."),
+        ("false", 0, "0 (booleans are 0/1 tensors)."),
+    ]
+
+    /// All built-in functions, in table order.
+    public static var all: [BuiltinDoc] { table.map(doc) }
+
+    /// The built-in called `name`, if any.
+    public static func doc(for name: String) -> BuiltinDoc? { byName[name].map(doc) }
+
+    /// Names of built-in functions and constants.
+    public static var names: [String] { table.map(\.name) + constants.map(\.name) }
+
+    private static func doc(_ b: Builtin) -> BuiltinDoc {
+        BuiltinDoc(name: b.name, signature: b.signature, summary: b.summary, example: b.example,
+                   category: b.category.rawValue)
+    }
+}

@@ -1,0 +1,160 @@
+import GlassboxTensors
+
+// MARK: - Indexing
+
+/// `x[0, 1:3]`, `x[:, -1]`, `x[::2]` on tensors (views, NumPy rules); `t[0]`, `t[1:]` on tuples.
+final class IndexNode: Node {
+    enum Item {
+        case single(Node)
+        case slice(Node?, Node?, Node?, SourceRange)
+    }
+    let base: Node
+    let items: [Item]
+
+    init(_ base: Node, _ items: [Item], _ range: SourceRange) {
+        self.base = base
+        self.items = items
+        super.init(range)
+    }
+
+    override func eval(_ c: Context) throws -> Value {
+        try c.checkStack(range)
+        let v = try base.eval(c)
+        switch v {
+        case .tensor(let x):
+            var specs: [IndexSpec] = []
+            specs.reserveCapacity(items.count)
+            for item in items {
+                switch item {
+                case .single(let n):
+                    specs.append(.index(try integer(n, c)))
+                case .slice(let a, let b, let s, let r):
+                    let step = try s.map { try integer($0, c) }
+                    if step == 0 { throw RuntimeError(.value, "a slice step cannot be 0", r) }
+                    specs.append(.slice(start: try a.map { try integer($0, c) }, stop: try b.map { try integer($0, c) },
+                                        step: step))
+                }
+            }
+            c.willRunOp(range)
+            do { return .tensor(try Ops.index(x, specs)) } catch { throw RuntimeError.from(error, at: range) }
+        case .tuple(let t):
+            guard items.count == 1 else {
+                throw RuntimeError(.index, "a tuple takes one index, got \(items.count)", range)
+            }
+            switch items[0] {
+            case .single(let n):
+                let i = try integer(n, c)
+                let j = i < 0 ? i + t.count : i
+                guard j >= 0, j < t.count else {
+                    throw RuntimeError(.index, "index \(i) is out of range for a tuple of \(t.count) values", n.range)
+                }
+                return t[j]
+            case .slice(let a, let b, let s, let r):
+                let step = try s.map { try integer($0, c) } ?? 1
+                if step == 0 { throw RuntimeError(.value, "a slice step cannot be 0", r) }
+                let picked = sliceIndices(count: t.count, start: try a.map { try integer($0, c) },
+                                          stop: try b.map { try integer($0, c) }, step: step)
+                guard let result = TupleValue(picked.map { t[$0] }) else {
+                    throw RuntimeError(.depth, "tuple too large", range)
+                }
+                return .tuple(result)
+            }
+        default:
+            throw RuntimeError(.type, "a \(v.typeName) cannot be indexed; only tensors and tuples can", base.range)
+        }
+    }
+
+    private func integer(_ n: Node, _ c: Context) throws -> Int {
+        let v = try n.eval(c)
+        guard case .tensor(let t) = v else {
+            throw RuntimeError(.type, "an index must be a whole number, got a \(v.typeName)", n.range)
+        }
+        guard let x = t.scalarValue else {
+            throw RuntimeError(.index, "an index must be a single whole number, got a tensor of shape " +
+                               "\(shapeText(t.shape)) (indexing with tensors is not supported)", n.range)
+        }
+        guard let i = wholeNumber(x) else {
+            throw RuntimeError(.index, "an index must be a whole number, got \(ValueFormatter().number(x))", n.range)
+        }
+        return i
+    }
+}
+
+/// Python's slice rules for a sequence of `count` items.
+func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> [Int] {
+    func clamp(_ i: Int, _ low: Int, _ high: Int) -> Int { max(low, min(high, i < 0 ? i + count : i)) }
+    var out: [Int] = []
+    if step > 0 {
+        var i = clamp(start ?? 0, 0, count)
+        let end = clamp(stop ?? count, 0, count)
+        while i < end { out.append(i); i += step }
+    } else {
+        var i = start.map { clamp($0, -1, count - 1) } ?? count - 1
+        let end = stop.map { clamp($0, -1, count - 1) } ?? -1
+        while i > end { out.append(i); i += step }
+    }
+    return out
+}
+
+// MARK: - Attributes
+
+/// `x.shape`, `x.T`, `x.grad`, `x.rank`, `x.size`; `opt.t`, `opt.lr`.
+final class AttributeNode: Node {
+    let base: Node
+    let name: String
+    let nameRange: SourceRange
+
+    static let tensorAttributes = ["shape", "T", "grad", "rank", "size"]
+    static let optimizerAttributes = ["t", "lr"]
+
+    init(_ base: Node, _ name: String, _ nameRange: SourceRange, _ range: SourceRange) {
+        self.base = base
+        self.name = name
+        self.nameRange = nameRange
+        super.init(range)
+    }
+
+    override func eval(_ c: Context) throws -> Value {
+        try c.checkStack(range)
+        let v = try base.eval(c)
+        switch v {
+        case .tensor(let x):
+            switch name {
+            case "shape":
+                do { return .tensor(try Tensor(shape: [x.rank], data: x.shape.map(Float.init))) }
+                catch { throw RuntimeError.from(error, at: range) }
+            case "T":
+                c.willRunOp(range)
+                do { return .tensor(try Ops.transpose(x)) } catch { throw RuntimeError.from(error, at: range) }
+            case "grad":
+                return try gradient(of: x, base, range)
+            case "rank": return .number(Float(x.rank))
+            case "size": return .number(Float(x.count))
+            default: throw unknown(v, AttributeNode.tensorAttributes)
+            }
+        default:
+            throw unknown(v, [])
+        }
+    }
+
+    private func unknown(_ v: Value, _ known: [String]) -> RuntimeError {
+        if known.isEmpty {
+            return RuntimeError(.type, "a \(v.typeName) has no attributes (`.\(name)`)", nameRange)
+        }
+        let hint = Suggestions.closest(to: name, among: known).map { "; did you mean `.\($0)`?" }
+            ?? "; a \(v.typeName) has " + known.map { "`.\($0)`" }.joined(separator: ", ")
+        return RuntimeError(.unknownName, "a \(v.typeName) has no attribute `.\(name)`\(hint)", nameRange)
+    }
+}
+
+/// The gradient of `x` from the last `backward`, or an error that says how to get one.
+func gradient(of x: Tensor, _ node: Node, _ range: SourceRange) throws -> Value {
+    if let g = x.grad { return .tensor(g) }
+    let what = (node as? GlobalGet)?.slot.name ?? (node as? LocalGet)?.name ?? "this tensor"
+    let label = what == "this tensor" ? what : "`\(what)`"
+    if !x.requiresGrad {
+        throw RuntimeError(.value, "\(label) has no gradient: it does not depend on a parameter " +
+                           "(make trainable tensors with param(x))", range)
+    }
+    throw RuntimeError(.value, "\(label) has no gradient yet; call backward(y) on a result that depends on it", range)
+}

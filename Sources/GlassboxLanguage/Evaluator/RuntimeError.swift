@@ -1,0 +1,62 @@
+import GlassboxTensors
+
+// MARK: - Errors while running
+
+/// An error thrown while evaluating, before it knows which `Source` its range is in: a user
+/// function fills in its own source as the error leaves it, and the cell fills in the rest.
+struct RuntimeError: Error {
+    var kind: Diagnostic.Kind
+    var message: String
+    var range: SourceRange
+    var notes: [String] = []
+    var source: Source? = nil
+
+    init(_ kind: Diagnostic.Kind, _ message: String, _ range: SourceRange, notes: [String] = []) {
+        self.kind = kind
+        self.message = message
+        self.range = range
+        self.notes = notes
+    }
+
+    func diagnostic(in fallback: Source) -> Diagnostic {
+        Diagnostic(kind, message, source ?? fallback, range, notes: notes)
+    }
+}
+
+extension RuntimeError {
+    /// Any error from below the language, pointed at `range`.
+    ///
+    /// `TensorError` messages already name the op and both shapes; they keep their wording.
+    static func from(_ error: any Error, at range: SourceRange) -> RuntimeError {
+        if let e = error as? RuntimeError { return e }
+        if let e = error as? TensorError {
+            let kind: Diagnostic.Kind
+            switch e {
+            case .shapeMismatch: kind = .shape
+            case .invalidAxis, .indexOutOfRange: kind = .index
+            case .invalidDimension, .invalidArgument: kind = .value
+            case .allocationTooLarge: kind = .allocation
+            case .interrupted: kind = .interrupted
+            }
+            return RuntimeError(kind, kind == .interrupted ? "interrupted" : e.description, range)
+        }
+        if let d = error as? Diagnostic {
+            var r = RuntimeError(d.kind, d.message, d.range, notes: d.notes)
+            r.source = d.source
+            return r
+        }
+        return RuntimeError(.runtime, String(describing: error), range)
+    }
+
+    static func interrupted(_ range: SourceRange) -> RuntimeError {
+        RuntimeError(.interrupted, "interrupted", range)
+    }
+}
+
+// MARK: - Numbers from values
+
+/// `x` as an `Int` when it is a whole number small enough to be one (never traps).
+func wholeNumber(_ x: Float) -> Int? {
+    guard x.isFinite, x == x.rounded(), x.magnitude < 9.0e15 else { return nil }
+    return Int(x)
+}

@@ -1,4 +1,0 @@
-/// Namespace of the GlassboxLanguage module; see Docs/ARCHITECTURE.md.
-public enum GlassboxLanguageModule {
-    public static let name = "GlassboxLanguage"
-}

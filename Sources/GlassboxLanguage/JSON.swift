@@ -1,0 +1,117 @@
+import GlassboxTensors
+
+// MARK: - Machine-readable output (contract: `--json`)
+
+/// One JSON object per line for each statement that yields a value:
+///
+///     {"cell": 3, "value": {"shape": [2, 3], "data": [[1, 2, 3], [4, 5, 6]]}}
+///     {"cell": 4, "value": {"tuple": [{"shape": [], "data": 1}, {"string": "a"}]}}
+///     {"cell": 5, "trace": [{"step": "mul", "formula": "x * 2", "value": {…}}, …]}
+///     {"cell": 6, "error": {"message": "…", "line": 1, "column": 7, "length": 3}}
+///
+/// Non-finite numbers are the strings "nan", "inf", "-inf".
+public enum JSON {
+    /// The line for a statement's value; nil for nothing (`.none`).
+    public static func cellValue(_ value: Value, cell: Int) -> String? {
+        switch value {
+        case .none: return nil
+        case .explanation(let e): return "{\"cell\": \(cell), \"trace\": \(trace(e))}"
+        default: return "{\"cell\": \(cell), \"value\": \(self.value(value))}"
+        }
+    }
+
+    /// The line for a failed cell. Line and column are 1-based, in characters, in the source the
+    /// diagnostic points into.
+    public static func cellError(_ d: Diagnostic, cell: Int) -> String {
+        "{\"cell\": \(cell), \"error\": {\"message\": \(string(d.message)), \"line\": \(d.line), " +
+            "\"column\": \(d.column), \"length\": \(d.length)}}"
+    }
+
+    /// A value as JSON: tensors `{"shape", "data"}` (data nested by rank; a number for rank 0),
+    /// `{"tuple": […]}`, `{"string": "…"}`, `{"function": "signature"}`, `null` for nothing.
+    public static func value(_ value: Value) -> String {
+        switch value {
+        case .tensor(let t): return tensor(t)
+        case .string(let s): return "{\"string\": \(string(s))}"
+        case .tuple(let t): return "{\"tuple\": [" + t.items.map { self.value($0) }.joined(separator: ", ") + "]}"
+        case .function(let f): return "{\"function\": \(string(f.signature))}"
+        case .explanation(let e): return "{\"trace\": \(trace(e))}"
+        case .none: return "null"
+        }
+    }
+
+    /// `{"shape": [2, 3], "data": [[…], […]]}`
+    public static func tensor(_ t: Tensor) -> String {
+        let data = t.toArray()
+        var out = "{\"shape\": [" + t.shape.map(String.init).joined(separator: ", ") + "], \"data\": "
+        var position = 0
+        nested(t.shape, 0, data, &position, &out)
+        return out + "}"
+    }
+
+    /// The recorded steps of `explain`, one object per op: the op's name as `step`, the source
+    /// text that ran it as `formula` (walkthroughs supply real formulas), and its first output.
+    /// Backward nodes are `∂op` steps whose value is the first gradient they pass on.
+    public static func trace(_ e: Explanation) -> String {
+        var items: [String] = []
+        for ev in e.events {
+            switch ev.event {
+            case .op(let op):
+                let v = op.outputs.first.map(tensor) ?? "null"
+                items.append("{\"step\": \(string(op.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
+            case .backwardStart(_, let seed):
+                items.append("{\"step\": \"backward\", \"formula\": \(string(ev.text)), \"value\": \(tensor(seed))}")
+            case .backward(let b):
+                let v = b.inputGradients.compactMap { $0 }.first.map(tensor) ?? "null"
+                items.append("{\"step\": \(string("∂" + b.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
+            }
+        }
+        return "[" + items.joined(separator: ", ") + "]"
+    }
+
+    // MARK: Pieces
+
+    private static func nested(_ shape: [Int], _ axis: Int, _ data: [Float], _ p: inout Int, _ out: inout String) {
+        if axis == shape.count {
+            out += number(p < data.count ? data[p] : .nan)
+            p += 1
+            return
+        }
+        out += "["
+        for i in 0..<shape[axis] {
+            if i > 0 { out += ", " }
+            nested(shape, axis + 1, data, &p, &out)
+        }
+        out += "]"
+    }
+
+    /// Shortest round-trip decimal; whole numbers without `.0`; non-finite as strings.
+    public static func number(_ x: Float) -> String {
+        if x.isNaN { return "\"nan\"" }
+        if x.isInfinite { return x < 0 ? "\"-inf\"" : "\"inf\"" }
+        if x == x.rounded(), x.magnitude < 1e15 { return String(Int64(x)) }
+        return x.description
+    }
+
+    /// A JSON string literal.
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
