@@ -35,9 +35,9 @@ final class FastFusedTests: XCTestCase {
             var c = [Float](repeating: 0, count: batch * H), tanhC = c, h = c
             Fast.lstmCellForward(gates: &gates, c: &c, tanhC: &tanhC, h: &h, preact: pre, cPrev: cPrev, batch: batch, hidden: H)
             let ref = Self.lstmReference(pre.map(Double.init), cPrev.map(Double.init), batch: batch, hidden: H)
-            assertClose(h, ref.h, tol: 1e-6, "lstm h \(batch)×\(H)")
-            assertClose(c, ref.c, tol: 1e-6, "lstm c \(batch)×\(H)")
-            assertClose(tanhC, ref.c.map(Glibc.tanh), tol: 1e-6, "lstm tanhC")
+            assertFastClose(h, ref.h, tol: 1e-6, "lstm h \(batch)×\(H)")
+            assertFastClose(c, ref.c, tol: 1e-6, "lstm c \(batch)×\(H)")
+            assertFastClose(tanhC, ref.c.map(Glibc.tanh), tol: 1e-6, "lstm tanhC")
 
             // Loss = Σ dh⊙h + Σ dc⊙c, so dPreact and dcPrev are its gradients.
             let dh = rng.array(batch * H), dcUp = rng.array(batch * H)
@@ -54,9 +54,9 @@ final class FastFusedTests: XCTestCase {
                     return s
                 }
                 let cd = cPrev.map(Double.init), pd = pre.map(Double.init)
-                assertClose(dPre, numericGradient(pre) { loss(Self.lstmReference($0, cd, batch: batch, hidden: H)) },
+                assertFastClose(dPre, fastNumericGradient(pre) { loss(Self.lstmReference($0, cd, batch: batch, hidden: H)) },
                             tol: 1e-4, "lstm dPreact \(batch)×\(H) dc=\(withDc)")
-                assertClose(dcPrev, numericGradient(cPrev) { loss(Self.lstmReference(pd, $0, batch: batch, hidden: H)) },
+                assertFastClose(dcPrev, fastNumericGradient(cPrev) { loss(Self.lstmReference(pd, $0, batch: batch, hidden: H)) },
                             tol: 1e-4, "lstm dcPrev \(batch)×\(H) dc=\(withDc)")
             }
         }
@@ -115,7 +115,7 @@ final class FastFusedTests: XCTestCase {
             let ref = { (q: [Double], k: [Double], v: [Double]) in
                 Self.attentionReference(q, k, v, mask: mask, batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: Double(scale))
             }
-            assertClose(out, ref(qd, kd, vd), tol: 1e-5, "attention out \(batch)×\(tq)×\(tk)×\(d)×\(dv) mask=\(masked)")
+            assertFastClose(out, ref(qd, kd, vd), tol: 1e-5, "attention out \(batch)×\(tq)×\(tk)×\(d)×\(dv) mask=\(masked)")
             if let mask, tk > 1 { XCTAssertEqual(weights[1], 0, "masked weight"); XCTAssertEqual(masked[1], -.infinity) }
             for idx in 0..<scores.count {
                 XCTAssertEqual(scaled[idx], scores[idx] * scale)
@@ -133,9 +133,9 @@ final class FastFusedTests: XCTestCase {
             Fast.attentionBackward(dq: &dq, dk: &dk, dv: &dV, dOut: dOut, q: q, k: k, v: v, weights: weights,
                                    batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
             let loss = { (o: [Double]) in zip(o, dOut).reduce(0) { $0 + $1.0 * Double($1.1) } }
-            assertClose(dq, numericGradient(q) { loss(ref($0, kd, vd)) }, tol: 1e-4, "attention dq")
-            assertClose(dk, numericGradient(k) { loss(ref(qd, $0, vd)) }, tol: 1e-4, "attention dk")
-            assertClose(dV, numericGradient(v) { loss(ref(qd, kd, $0)) }, tol: 1e-4, "attention dv")
+            assertFastClose(dq, fastNumericGradient(q) { loss(ref($0, kd, vd)) }, tol: 1e-4, "attention dq")
+            assertFastClose(dk, fastNumericGradient(k) { loss(ref(qd, $0, vd)) }, tol: 1e-4, "attention dk")
+            assertFastClose(dV, fastNumericGradient(v) { loss(ref(qd, kd, $0)) }, tol: 1e-4, "attention dv")
         }
     }
 
@@ -152,11 +152,11 @@ final class FastFusedTests: XCTestCase {
             Fast.sgdStep(param: &p, velocity: &vel, grad: g, count: count, lr: 0.1, momentum: 0.9, update: nil)
             Fast.sgdStep(param: &p2, velocity: &vel2, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &update)
             let vWant = (0..<count).map { 0.9 * Double(v0[$0]) + Double(g[$0]) }
-            assertClose(vel, vWant, tol: 1e-6, "sgd velocity")
-            assertClose(p, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param")
-            assertClose(vel2, vWant, tol: 1e-6, "sgd velocity (with update)")
-            assertClose(p2, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param (with update)")
-            assertClose(update, vWant.map { 0.1 * $0 }, tol: 1e-6, "sgd update")
+            assertFastClose(vel, vWant, tol: 1e-6, "sgd velocity")
+            assertFastClose(p, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param")
+            assertFastClose(vel2, vWant, tol: 1e-6, "sgd velocity (with update)")
+            assertFastClose(p2, (0..<count).map { Double(p0[$0]) - 0.1 * vWant[$0] }, tol: 1e-6, "sgd param (with update)")
+            assertFastClose(update, vWant.map { 0.1 * $0 }, tol: 1e-6, "sgd update")
         }
     }
 
@@ -183,10 +183,10 @@ final class FastFusedTests: XCTestCase {
                     up.append(lr * mh[i] / (vh[i].squareRoot() + eps))
                     pd[i] -= up[i]
                 }
-                assertClose(p, pd, tol: 1e-6, "adam param t=\(t) n=\(count)")
-                assertClose(m, md, tol: 1e-6, "adam m"); assertClose(v, vd, tol: 1e-6, "adam v")
-                assertClose(mHat, mh, tol: 1e-6, "adam mHat"); assertClose(vHat, vh, tol: 1e-6, "adam vHat")
-                assertClose(update, up, tol: 1e-6, "adam update")
+                assertFastClose(p, pd, tol: 1e-6, "adam param t=\(t) n=\(count)")
+                assertFastClose(m, md, tol: 1e-6, "adam m"); assertFastClose(v, vd, tol: 1e-6, "adam v")
+                assertFastClose(mHat, mh, tol: 1e-6, "adam mHat"); assertFastClose(vHat, vh, tol: 1e-6, "adam vHat")
+                assertFastClose(update, up, tol: 1e-6, "adam update")
             }
         }
     }

@@ -28,13 +28,13 @@ final class FastLayerTests: XCTestCase {
             if cols > 3 { x[1] = 1e4; x[2] = -1e4 }                // extremes stay finite
             var y = [Float](repeating: 0, count: x.count)
             Fast.softmaxRows(&y, x, rows: rows, cols: cols)
-            assertClose(y, softmaxReference(x, rows: rows, cols: cols, log: false), tol: 1e-6, "softmax \(rows)×\(cols)")
+            assertFastClose(y, softmaxReference(x, rows: rows, cols: cols, log: false), tol: 1e-6, "softmax \(rows)×\(cols)")
             Fast.logSoftmaxRows(&y, x, rows: rows, cols: cols)
-            assertClose(y, softmaxReference(x, rows: rows, cols: cols, log: true), tol: 1e-6, "logSoftmax \(rows)×\(cols)")
+            assertFastClose(y, softmaxReference(x, rows: rows, cols: cols, log: true), tol: 1e-6, "logSoftmax \(rows)×\(cols)")
             // In place (y aliases x).
             var z = x
             z.withUnsafeMutableBufferPointer { Fast.softmaxRows($0.baseAddress!, $0.baseAddress!, rows: rows, cols: cols) }
-            assertClose(z, softmaxReference(x, rows: rows, cols: cols, log: false), tol: 1e-6, "softmax in place")
+            assertFastClose(z, softmaxReference(x, rows: rows, cols: cols, log: false), tol: 1e-6, "softmax in place")
         }
     }
 
@@ -72,9 +72,9 @@ final class FastLayerTests: XCTestCase {
             Fast.layerNormForward(y: &y, mean: &mean, rstd: &rstd, x: x, gamma: g, beta: b, rows: rows, cols: cols, eps: 1e-5,
                                   variance: &variance, normalized: &normalized)
             let xd = x.map(Double.init), gd = g.map(Double.init), bd = b.map(Double.init)
-            assertClose(y, layerNormReference(xd, gd, bd, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "layerNorm \(rows)×\(cols)")
+            assertFastClose(y, layerNormReference(xd, gd, bd, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "layerNorm \(rows)×\(cols)")
             let ones = [Double](repeating: 1, count: cols), zeros = [Double](repeating: 0, count: cols)
-            assertClose(normalized, layerNormReference(xd, ones, zeros, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "x̂")
+            assertFastClose(normalized, layerNormReference(xd, ones, zeros, rows: rows, cols: cols, eps: 1e-5), tol: 2e-4, "x̂")
             for r in 0..<rows { XCTAssertEqual(1 / (variance[r] + 1e-5).squareRoot(), rstd[r], accuracy: rstd[r] * 1e-6) }
 
             var dx = [Float](repeating: .nan, count: rows * cols)
@@ -82,11 +82,11 @@ final class FastLayerTests: XCTestCase {
             Fast.layerNormBackward(dx: &dx, dgamma: &dg, dbeta: &db, dy: dy, x: x, mean: mean, rstd: rstd,
                                    gamma: g, rows: rows, cols: cols)
             let loss = { (y: [Double]) in zip(y, dy).reduce(0) { $0 + $1.0 * Double($1.1) } }
-            assertClose(dx, numericGradient(x) { loss(self.layerNormReference($0, gd, bd, rows: rows, cols: cols, eps: 1e-5)) },
+            assertFastClose(dx, fastNumericGradient(x) { loss(self.layerNormReference($0, gd, bd, rows: rows, cols: cols, eps: 1e-5)) },
                         tol: 2e-3, "layerNorm dx \(rows)×\(cols)")
-            assertClose(dg, numericGradient(g) { loss(self.layerNormReference(xd, $0, bd, rows: rows, cols: cols, eps: 1e-5)) },
+            assertFastClose(dg, fastNumericGradient(g) { loss(self.layerNormReference(xd, $0, bd, rows: rows, cols: cols, eps: 1e-5)) },
                         tol: 2e-3, "layerNorm dgamma")
-            assertClose(db, numericGradient(b) { loss(self.layerNormReference(xd, gd, $0, rows: rows, cols: cols, eps: 1e-5)) },
+            assertFastClose(db, fastNumericGradient(b) { loss(self.layerNormReference(xd, gd, $0, rows: rows, cols: cols, eps: 1e-5)) },
                         tol: 2e-3, "layerNorm dbeta")
         }
     }

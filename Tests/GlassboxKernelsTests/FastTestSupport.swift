@@ -26,7 +26,7 @@ struct SplitMix {
 // MARK: - Comparisons
 
 extension XCTestCase {
-    func assertClose(
+    func assertFastClose(
         _ got: [Float], _ want: [Double], tol: Double, _ what: String,
         file: StaticString = #filePath, line: UInt = #line
     ) {
@@ -44,7 +44,7 @@ extension XCTestCase {
     }
 
     /// Central differences of a scalar function of `x` (step 1e-4, in Double).
-    func numericGradient(_ x: [Float], _ f: ([Double]) -> Double) -> [Double] {
+    func fastNumericGradient(_ x: [Float], _ f: ([Double]) -> Double) -> [Double] {
         var xd = x.map(Double.init)
         var g = [Double](repeating: 0, count: x.count)
         for i in 0..<x.count {
