@@ -45,6 +45,11 @@ extension REPL {
     private func timeLoops(_ code: String, _ count: Int) -> Double? {
         let start = monotonicSeconds()
         for _ in 0..<count {
+            // Code too small to poll the flag itself still stops on Ctrl-C between runs.
+            if InterruptSignal.isPending {
+                problem("`:time` interrupted")
+                return nil
+            }
             let result = session.run(code, name: ":time")
             if let error = result.error {
                 let sink = isNotebook ? output : errors
