@@ -51,13 +51,14 @@ final class Node {
     }
 
     /// Releases the graph behind `node` with a loop instead of recursion: every input that nothing
-    /// else holds gives up its own node to the worklist before it is freed.
+    /// else holds gives up its own node (unless another output still shares it) to the worklist
+    /// before it is freed.
     static func releaseIteratively(_ node: Node) {
         var pending = node.inputs
         node.inputs = []
         node.backward = nil   // drops the closure's references to inputs as well
         while var t = pending.popLast() {
-            if isKnownUniquelyReferenced(&t), let inner = t.node {
+            if isKnownUniquelyReferenced(&t), isKnownUniquelyReferenced(&t.node), let inner = t.node {
                 t.node = nil
                 pending.append(contentsOf: inner.inputs)
                 inner.inputs = []

@@ -128,3 +128,52 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(a.grad?.toArray(), [2, 4])
     }
 }
+
+// MARK: - Intermediates of the fused ops
+
+final class FusedTraceTests: XCTestCase {
+    override func setUp() { Trace.listener = nil; GradMode.isEnabled = true }
+    override func tearDown() { Trace.listener = nil }
+
+    func testRNNAndLayerNormIntermediates() throws {
+        RandomSource.seed(2)
+        let recorder = TraceTests.Recorder()
+        let x = try Ops.randn([2, 3]), h = try Ops.randn([2, 4])
+        let Wih = try Ops.randn([4, 3]), Whh = try Ops.randn([4, 4]), b = try Ops.randn([4])
+        Trace.listener = recorder
+        let h2 = try Ops.rnnCell(x, h, Wih, Whh, b, b)
+        let y = try Ops.layerNorm(x, Ops.ones([3]), Ops.zeros([3]))
+        Trace.listener = nil
+        let rnn = try XCTUnwrap(recorder.ops.first { $0.op == "rnn_cell" })
+        XCTAssertEqual(rnn.intermediates.map(\.name), ["preact", "h_t"])
+        assertClose(try Ops.tanh(XCTUnwrap(rnn.intermediate("preact"))).toArray(), h2.toArray(), tol: 1e-6, "tanh(preact) = h_t")
+        let ln = try XCTUnwrap(recorder.ops.first { $0.op == "layer_norm" })
+        XCTAssertEqual(ln.intermediates.map(\.name), ["mean", "variance", "normalized", "output"])
+        assertClose(try XCTUnwrap(ln.intermediate("mean")).toArray(), try Ops.mean(x, axis: -1).toArray(), tol: 1e-6, "mean")
+        assertClose(try XCTUnwrap(ln.intermediate("variance")).toArray(), try Ops.variance(x, axis: -1).toArray(), tol: 1e-5, "variance")
+        XCTAssertEqual(try XCTUnwrap(ln.intermediate("normalized")).toArray(), y.toArray())   // γ = 1, β = 0
+        // without a listener the kernels write no intermediates, and the values are identical
+        XCTAssertEqual(try Ops.rnnCell(x, h, Wih, Whh, b, b).toArray(), h2.toArray())
+    }
+
+    /// Backward reports lstm_cell once with both upstream gradients, in the order nodes run.
+    func testBackwardEventsForLSTM() throws {
+        RandomSource.seed(3)
+        let x = try Ops.randn([1, 2]), h = try Ops.randn([1, 3]), c = try Ops.randn([1, 3])
+        let Wih = try Ops.param(Ops.randn([12, 2])), Whh = try Ops.param(Ops.randn([12, 3])), b = try Ops.param(Ops.zeros([12]))
+        let (h2, c2) = try Ops.lstmCell(x, h, c, Wih, Whh, b, b)
+        let loss = try Ops.add(Ops.sum(h2), Ops.sum(c2))
+        let recorder = TraceTests.Recorder()
+        Trace.listener = recorder
+        try Autograd.backward(loss)
+        Trace.listener = nil
+        XCTAssertEqual(recorder.backward.map(\.op), ["add", "sum", "sum", "lstm_cell"])
+        let lstm = try XCTUnwrap(recorder.backward.last)
+        XCTAssertEqual(lstm.upstream.count, 2)
+        XCTAssertEqual(lstm.upstream[0].toArray(), [1, 1, 1])
+        XCTAssertEqual(lstm.inputGradients.count, 7)
+        XCTAssertNil(lstm.inputGradients[0])          // x is a constant
+        XCTAssertEqual(lstm.accumulations.map(\.inputIndex), [6])   // b feeds b_ih and b_hh
+        XCTAssertEqual(b.grad?.toArray(), lstm.accumulations[0].total.toArray())
+    }
+}
