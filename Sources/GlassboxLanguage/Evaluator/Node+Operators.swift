@@ -196,16 +196,8 @@ final class ListNode: Node {
             tensors.append(t)
         }
         c.willRunOp(range)
-        do { return .tensor(try stackRows(tensors)) } catch { throw RuntimeError.from(error, at: range) }
+        do { return .tensor(try Ops.stack(tensors, axis: 0)) } catch { throw RuntimeError.from(error, at: range) }
     }
-}
-
-/// Stacks equal-shaped tensors along a new first axis.
-// TODO: use Ops.stack (with its gradient) once GlassboxTensors has it; until then a copy.
-func stackRows(_ tensors: [Tensor]) throws -> Tensor {
-    var data: [Float] = []
-    for t in tensors { data.append(contentsOf: t.toArray()) }
-    return try Tensor(shape: [tensors.count] + (tensors.first?.shape ?? []), data: data)
 }
 
 /// `[2, 3]`, `[]` for a scalar: shapes in messages.
