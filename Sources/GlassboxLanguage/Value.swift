@@ -8,7 +8,7 @@ public enum Value {
     case string(String)
     case tuple(TupleValue)
     case function(Function)
-    // case optimizer(Optimizer)  — comes with the optimizers (GlassboxTensors)
+    case optimizer(Optimizer)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
     /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
@@ -23,6 +23,7 @@ public enum Value {
         case .string: return "string"
         case .tuple: return "tuple"
         case .function: return "function"
+        case .optimizer: return "optimizer"
         case .explanation: return "explanation"
         case .plot: return "plot"
         case .none: return "nothing"
