@@ -50,6 +50,8 @@ public final class REPL {
     var timingMinimumRun = 0.2
     /// Text to place in the editor at the next prompt (lessons offer a starting formula).
     var pendingPrefill: String? = nil
+    /// `:step on`: explain pauses after each step (REPL+Walkthroughs.swift).
+    public var stepMode = false
 
     public init(
         session: Session,
@@ -65,7 +67,7 @@ public final class REPL {
         self.renderer = renderer
         self.output = output
         self.errors = errors
-        self.commands = CommandTable(REPL.standardCommands())
+        self.commands = CommandTable(REPL.standardCommands() + REPL.walkthroughCommands())
         session.output = { [unowned self] line in self.printed(line) }
         if let scripted = reader as? ScriptedLineReader {
             scripted.onInterruptRequest = { InterruptSignal.simulate() }
