@@ -8,6 +8,21 @@ import GlassboxTensors
 struct Labeler {
     /// Outputs of earlier steps, by identity.
     private var known: [ObjectIdentifier: Formula] = [:]
+    /// The session's variables that hold tensors, by identity.
+    var names: [ObjectIdentifier: String] = [:]
+
+    /// Variable names of the tensors bound in `session` (the first name of a tensor bound twice).
+    static func names(in session: Session) -> [ObjectIdentifier: String] {
+        var out: [ObjectIdentifier: String] = [:]
+        for v in session.variables {
+            guard case .tensor(let t) = v.value, !v.name.hasPrefix("_") else { continue }
+            if out[ObjectIdentifier(t)] == nil { out[ObjectIdentifier(t)] = v.name }
+        }
+        return out
+    }
+
+    /// The variable `t` is bound to (or the name the tensor carries), if any.
+    func variableName(_ t: Tensor) -> String? { names[ObjectIdentifier(t)] ?? t.name }
 
     /// A step's formula is reused inside later formulas only up to this many characters;
     /// longer ones are referred to by step number (`[3]`).
@@ -21,7 +36,7 @@ struct Labeler {
     /// `t` is the value of step `number` whose formula is `formula`: later formulas use the
     /// formula when it is short, else `[number]`.
     mutating func remember(_ t: Tensor, step number: Int, formula: Formula) {
-        if t.name != nil { return }   // a variable keeps its name
+        if variableName(t) != nil { return }   // a variable keeps its name
         remember(t, as: formula.text.count <= Labeler.maxInline ? formula : Formula("[\(number)]"))
     }
 
@@ -30,7 +45,7 @@ struct Labeler {
     /// The label of `t`.
     func label(_ t: Tensor) -> Formula {
         if let f = known[ObjectIdentifier(t)] { return f }
-        if let name = t.name { return Formula(name) }
+        if let name = variableName(t) { return Formula(name) }
         return Labeler.constant(t)
     }
 

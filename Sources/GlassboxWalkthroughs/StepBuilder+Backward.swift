@@ -45,7 +45,7 @@ extension StepBuilder {
         finishBackward()
         var state = BackwardState(events[(index + 1)...])
         state.root = root
-        state.rootLabel = root.name ?? (labels.isKnown(root) ? labels.label(root).text : "L")
+        state.rootLabel = labels.variableName(root) ?? (labels.isKnown(root) ? labels.label(root).text : "L")
         if state.rootLabel.count > 8 { state.rootLabel = "L" }
         backward = state
         let L = state.rootLabel
@@ -153,7 +153,7 @@ extension StepBuilder {
     func name(of t: Tensor?, in state: BackwardState) -> Formula {
         guard let t else { return Formula("·") }
         if t === state.root { return Formula(state.rootLabel) }
-        if let name = t.name { return Formula(name) }
+        if let name = labels.variableName(t) { return Formula(name) }
         if let p = state.producers[ObjectIdentifier(t)] {
             let base = p.op == "lstm_cell" ? (p.output == 0 ? "h′" : "c′") : "z"
             return Formula(base + subscriptNumber(p.node))
@@ -168,7 +168,7 @@ extension StepBuilder {
         guard depth < 6 else { return nil }
         var operands: [Formula] = []
         for t in inputs {
-            if t === state.root || t.name != nil {
+            if t === state.root || labels.variableName(t) != nil {
                 operands.append(name(of: t, in: state))
             } else if let p = state.producers[ObjectIdentifier(t)], let d = state.definitions[p.node],
                       let inner = expansion(d.op, d.inputs, in: state, depth: depth + 1) {

@@ -19,7 +19,7 @@ extension StepBuilder {
         let b1 = a["beta1"] ?? "β₁", b2 = a["beta2"] ?? "β₂"
         let g0 = group("\(callText(event)) · Adam · parameter \(θ)", [
             "Adam (Kingma & Ba 2015), t = \(t): α = \(a["lr"] ?? "?"), β₁ = \(b1), β₂ = \(b2), ε = \(a["eps"] ?? "?")"
-                + "; m and v start at 0",
+                + (t == "1" ? "; m and v start at 0" : ""),
         ])
         let s = event.callStack
         add(.named, "old_value", θ, old, source: event.text, callStack: s, note: "before the step", group: g0)
@@ -48,7 +48,7 @@ extension StepBuilder {
         let plain = (Float(momentum) ?? 0) == 0
         let g0 = group("\(callText(event)) · SGD · parameter \(θ)", [
             "stochastic gradient descent, t = \(a["t"] ?? "?"): α = lr = \(a["lr"] ?? "?"), μ = momentum = \(momentum)"
-                + (plain ? " (no momentum: v = g)" : "; v starts at 0"),
+                + (plain ? " (no momentum: v = g)" : a["t"] == "1" ? "; v starts at 0" : ""),
         ])
         let s = event.callStack
         add(.named, "old_value", θ, old, source: event.text, callStack: s, note: "before the step", group: g0)
@@ -64,7 +64,7 @@ extension StepBuilder {
     /// The parameter's variable name, or θ.
     func parameterName(_ op: OpEvent) -> String {
         if let name = op.attributes.first(where: { $0.name == "parameter" })?.value { return name }
-        if let p = op.inputs.first, let name = p.name { return name }
+        if let p = op.inputs.first, let name = labels.variableName(p) { return name }
         return "θ"
     }
 
@@ -76,7 +76,9 @@ extension StepBuilder {
 struct Attributes {
     let values: [String: String]
     init(_ op: OpEvent) {
-        values = Dictionary(op.attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        // Numbers as formulas write them (`0.0` → `0`); other values as they are.
+        values = Dictionary(op.attributes.map { ($0.name, Float($0.value).map(Labeler.number) ?? $0.value) },
+                            uniquingKeysWith: { a, _ in a })
     }
     subscript(_ name: String) -> String? { values[name] }
 }

@@ -13,8 +13,10 @@ public enum TraceJSON {
         "{\"cell\": \(cell), \"trace\": \(trace(w))}"
     }
 
-    /// The line for an `Explanation` value.
-    public static func line(_ e: Explanation, cell: Int) -> String { line(Walkthrough(e), cell: cell) }
+    /// The line for an `Explanation` value (`session`: where it ran, for variable names).
+    public static func line(_ e: Explanation, cell: Int, session: Session? = nil) -> String {
+        line(Walkthrough(e, session: session), cell: cell)
+    }
 
     /// The array of steps.
     public static func trace(_ w: Walkthrough) -> String {

@@ -28,9 +28,11 @@ public struct Walkthrough {
     /// At most this many steps are built (a loop inside `explain` can run millions of ops).
     public static let maxSteps = 2000
 
-    /// The walkthrough of what `explain` recorded.
-    public init(_ explanation: Explanation) {
+    /// The walkthrough of what `explain` recorded. With the `session` it ran in, tensors bound
+    /// to variables are called by their names in the formulas (`x·W1ᵀ` rather than `⟨1×3⟩·⟨3×4⟩`).
+    public init(_ explanation: Explanation, session: Session? = nil) {
         var builder = StepBuilder()
+        if let session { builder.labels.names = Labeler.names(in: session) }
         builder.build(explanation.events)
         self.expression = explanation.expression
         self.value = explanation.value

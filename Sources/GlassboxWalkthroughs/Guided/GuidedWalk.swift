@@ -111,7 +111,7 @@ public struct WalkRunner {
                     switch value {
                     case .explanation(let e):
                         let renderer = ExplainRenderer(options: options, pictures: true)
-                        let w = Walkthrough(e)
+                        let w = Walkthrough(e, session: session)
                         append(renderer.header(w))
                         for (i, unit) in renderer.units(w).enumerated() {
                             if i == 0 { append(unit) } else { pieces.append([unit]) }

@@ -81,7 +81,7 @@ public struct Heatmap {
         }
         let pad = String(repeating: " ", count: rowLabelWidth + 1)
         if columnStep == 1 {
-            lines.append(pad + (0..<shownColumns).map { String($0 % 10) + " " }.joined())
+            lines.append(pad + (0..<shownColumns).map { String($0 % 10) }.joined(separator: " "))
         }
         for r in 0..<shownRows {
             let label = rowStep == 1 ? String(r) : ""
