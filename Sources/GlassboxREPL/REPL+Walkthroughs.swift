@@ -30,7 +30,7 @@ extension REPL {
     /// How walkthroughs and pictures should look on this output.
     var walkthroughOptions: RenderOptions {
         RenderOptions(precision: session.precision, lineWidth: renderer.lineWidth,
-                      unicode: Terminal.prefersUnicode(), colour: renderer.style.enabled)
+                      unicode: unicode, colour: renderer.style.enabled)
     }
 
     /// Shows an explanation or a picture its own way; false for any other value.
@@ -80,17 +80,17 @@ extension REPL {
                 merged.append(block.text)
             }
         }
-        play(merged, pausing: true)
+        play(merged, pausing: true, unit: stepMode ? "step" : "page")
     }
 
     /// Writes blocks one after another; at a terminal and when `pausing`, waits after each but
     /// the last for Enter (next), `c` (the rest without pausing) or `q` (stop).
-    func play(_ blocks: [String], pausing: Bool) {
+    func play(_ blocks: [String], pausing: Bool, unit: String = "step") {
         let interactive = pausing && isNotebook && reader.isInteractive
         let sink = presentation == .json ? errors : output
         StepPlayer.play(blocks, write: { sink.write($0 + "\n") }, ask: interactive ? { [self] index, count in
             output.flush()
-            let prompt = StepPlayer.prompt(after: index, of: count)
+            let prompt = StepPlayer.prompt(after: index, of: count, unit: unit, unicode: unicode)
             switch reader.readLine(prompt: Prompt(plain: prompt, styled: renderer.style.note(prompt))) {
             case .line(let reply): return StepDecision(reply: reply)
             case .interrupted, .endOfInput: return .stop

@@ -52,6 +52,8 @@ public final class REPL {
     var pendingPrefill: String? = nil
     /// `:step on`: explain pauses after each step (REPL+Walkthroughs.swift).
     public var stepMode = false
+    /// Walkthroughs and pictures in Unicode (braille, σ); ASCII when the terminal is not UTF-8.
+    public var unicode = true
 
     public init(
         session: Session,

@@ -11,6 +11,19 @@ struct DerivativeRule {
     var local: String?
     /// One per input: `∂L/∂z ⊙ b`; nil where an input receives nothing.
     var gradients: [String?]
+    /// The local derivative of a binary op, one part per input (`∂z/∂a = b`), when it splits so.
+    var parts: [String]? = nil
+
+    init(local: String?, gradients: [String?]) {
+        self.local = local
+        self.gradients = gradients
+    }
+
+    init(parts: [String], gradients: [String?]) {
+        self.local = parts.joined(separator: ", ")
+        self.parts = parts
+        self.gradients = gradients
+    }
 }
 
 enum Derivatives {
@@ -21,6 +34,21 @@ enum Derivatives {
     ///   - outputCount: elements of the first output (a mean's n is inputs ÷ outputs).
     static func rule(_ op: String, x: [Formula], inputs: [Tensor], z: [Formula], u: [String],
                      outputCount: Int = 1) -> DerivativeRule {
+        var rule = written(op, x: x, inputs: inputs, z: z, u: u, outputCount: outputCount)
+        // A binary op's local derivative lists one part per input: keep those of inputs that
+        // receive a gradient (not the constant 3 in 3·w), once each (w ⊙ w names w twice).
+        if let parts = rule.parts {
+            var seen = Set<String>()
+            let kept = parts.enumerated().filter { k, part in
+                (k >= inputs.count || inputs[k].requiresGrad) && seen.insert(part).inserted
+            }.map(\.element)
+            rule.local = kept.isEmpty ? parts.joined(separator: ", ") : kept.joined(separator: ", ")
+        }
+        return rule
+    }
+
+    private static func written(_ op: String, x: [Formula], inputs: [Tensor], z: [Formula], u: [String],
+                                outputCount: Int) -> DerivativeRule {
         let out = z.first?.text ?? "z"
         let g = Formula(u.first ?? "∂L/∂z")
         func a(_ k: Int) -> Formula { k < x.count ? x[k] : Formula("?") }
@@ -33,27 +61,27 @@ enum Derivatives {
 
         switch op {
         case "add":
-            return DerivativeRule(local: "\(d(0)) = 1, \(d(1)) = 1", gradients: [g.text, g.text])
+            return DerivativeRule(parts: ["\(d(0)) = 1", "\(d(1)) = 1"], gradients: [g.text, g.text])
         case "sub":
-            return DerivativeRule(local: "\(d(0)) = 1, \(d(1)) = −1", gradients: [g.text, Formula.negate(g).text])
+            return DerivativeRule(parts: ["\(d(0)) = 1", "\(d(1)) = −1"], gradients: [g.text, Formula.negate(g).text])
         case "mul":
-            return DerivativeRule(local: "\(d(0)) = \(a(1).text), \(d(1)) = \(a(0).text)",
+            return DerivativeRule(parts: ["\(d(0)) = \(a(1).text)", "\(d(1)) = \(a(0).text)"],
                                   gradients: [times(g, a(1), scalar: at(1)), times(g, a(0), scalar: at(0))])
         case "div":
             let b2 = Formula.power(a(1), Formula("2"), exponentValue: 2)
             return DerivativeRule(
-                local: "\(d(0)) = 1/\(a(1).operand(of: .atom)), \(d(1)) = −\(a(0).operand(of: .product))/\(b2.text)",
+                parts: ["\(d(0)) = 1/\(a(1).operand(of: .atom))", "\(d(1)) = −\(a(0).operand(of: .product))/\(b2.text)"],
                 gradients: ["(\(g.text))/" + a(1).operand(of: .atom),
                              "−" + times(g, a(0)) + "/" + b2.text])
         case "pow":
             if inputs.count == 2, inputs[1].count == 1, let n = inputs[1].scalarValue {
                 let factor = powerFactor(a(0), n)
-                return DerivativeRule(local: "\(d(0)) = \(factor.text)",
+                return DerivativeRule(parts: ["\(d(0)) = \(factor.text)", "\(d(1)) = \(out)·ln \(a(0).operand(of: .atom))"],
                                       gradients: [times(g, factor), "\(g.text) ⊙ \(out) ⊙ ln \(a(0).operand(of: .atom))"])
             }
             return DerivativeRule(
-                local: "\(d(0)) = \(a(1).operand(of: .product))·\(a(0).operand(of: .atom))^(\(a(1).text) − 1), "
-                    + "\(d(1)) = \(out)·ln \(a(0).operand(of: .atom))",
+                parts: ["\(d(0)) = \(a(1).operand(of: .product))·\(a(0).operand(of: .atom))^(\(a(1).text) − 1)",
+                        "\(d(1)) = \(out)·ln \(a(0).operand(of: .atom))"],
                 gradients: [g.text + " ⊙ " + a(1).operand(of: .product) + "·" + a(0).operand(of: .atom) + "^(" + a(1).text + " − 1)",
                              "\(g.text) ⊙ \(out) ⊙ ln \(a(0).operand(of: .atom))"])
         case "neg":
@@ -85,7 +113,8 @@ enum Derivatives {
         case "maximum", "minimum":
             let cmp = op == "maximum" ? ">" : "<"
             return DerivativeRule(
-                local: "\(d(0)) = 1 where \(a(0).text) \(cmp) \(a(1).text), \(d(1)) = 1 where \(a(1).text) \(cmp) \(a(0).text) (½ each at a tie)",
+                parts: ["\(d(0)) = 1 where \(a(0).text) \(cmp) \(a(1).text) (½ at a tie)",
+                        "\(d(1)) = 1 where \(a(1).text) \(cmp) \(a(0).text) (½ at a tie)"],
                 gradients: ["\(g.text) ⊙ [\(a(0).text) \(cmp) \(a(1).text)]", "\(g.text) ⊙ [\(a(1).text) \(cmp) \(a(0).text)]"])
         case "where":
             return DerivativeRule(local: "\(out) = \(a(1).text) where \(a(0).text), else \(a(2).text)",

@@ -68,7 +68,7 @@ public struct ExplainRenderer {
     /// `explain EXPR · N steps`.
     public func header(_ w: Walkthrough) -> String {
         let count = w.steps.count + w.omitted
-        return text(paint.bold("explain ") + w.expression + paint.dim(" · " + countText(count, "step")))
+        return paint.bold("explain ") + text(w.expression) + paint.dim(separator + countText(count, "step"))
     }
 
     /// One block of text per unit: its group heading when it starts a group, then its steps.
@@ -95,7 +95,7 @@ public struct ExplainRenderer {
     public func footer(_ w: Walkthrough) -> String? {
         var lines: [String] = []
         if w.omitted > 0 {
-            lines.append(paint.dim("… and \(countText(w.omitted, "more event")) not shown (a walkthrough shows at most \(Walkthrough.maxSteps) steps)"))
+            lines.append(paint.dim(text("… and \(countText(w.omitted, "more event")) not shown (a walkthrough shows at most \(Walkthrough.maxSteps) steps)")))
         }
         switch w.value {
         case .tensor(let t):
@@ -115,7 +115,7 @@ public struct ExplainRenderer {
         default:
             break
         }
-        return lines.isEmpty ? nil : text(lines.joined(separator: "\n"))
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
     // MARK: Pieces
@@ -137,31 +137,33 @@ public struct ExplainRenderer {
     }
 
     func groupLines(_ g: Group) -> [String] {
-        var lines = [text(paint.heading("── " + g.title))]
+        var lines = [paint.heading(text("── " + g.title))]
         for line in g.lines {
-            lines += wrap(line, width: options.lineWidth - 3).map { "   " + text(paint.dim($0)) }
+            lines += wrap(text(line), width: options.lineWidth - 3).map { "   " + paint.dim($0) }
         }
         return lines
     }
 
     func stepLines(_ step: Step, _ c: Columns, grouped: Bool) -> [String] {
+        // Spell everything for the terminal first, so that widths are measured as shown.
         let numberText = step.number.map { "[\($0)]" } ?? ""
         let prefix = pad(numberText, c.number) + (step.number == nil && c.number == 0 ? "   " : "")
-        let nameText = step.name
-        let head = prefix + (step.kind == .local ? paint.dim(nameText) : paint.name(nameText)) + String(repeating: " ", count: max(1, c.name - nameText.count))
-        let indent = visibleWidth(prefix) + max(c.name, nameText.count + 1)
-        let right = rightText(step, grouped: grouped)
+        let nameText = text(step.name), formula = text(step.formula), right = text(rightText(step, grouped: grouped))
+        let nameWidth = max(c.name, nameText.count + 1)
+        let head = prefix + (step.kind == .local ? paint.dim(nameText) : paint.name(nameText))
+            + String(repeating: " ", count: nameWidth - nameText.count)
+        let indent = prefix.count + nameWidth
         var lines: [String] = []
-        let left = head + step.formula
-        let leftWidth = indent + step.formula.count
+        let left = head + formula
+        let leftWidth = indent + formula.count
         if right.isEmpty {
-            lines.append(text(left))
+            lines.append(left)
         } else if leftWidth + 3 + right.count <= options.lineWidth {
             let column = max(leftWidth + 3, min(options.lineWidth - right.count, indent + 44))
-            lines.append(text(left + String(repeating: " ", count: column - leftWidth) + paint.dim(right)))
+            lines.append(left + String(repeating: " ", count: column - leftWidth) + paint.dim(right))
         } else {
-            lines.append(text(left))
-            lines.append(String(repeating: " ", count: indent) + text(paint.dim(right)))
+            lines.append(left)
+            lines.append(String(repeating: " ", count: indent) + paint.dim(right))
         }
         let pad = String(repeating: " ", count: indent)
         if !step.terms.isEmpty, let total = step.value {
@@ -170,7 +172,7 @@ public struct ExplainRenderer {
                 let body = display.lines(term.1, indent: indent + width)
                 for (k, line) in body.enumerated() {
                     let label = k == 0 ? term.0 + String(repeating: " ", count: width - term.0.count) : String(repeating: " ", count: width)
-                    lines.append(pad + paint.dim(label) + text(line))
+                    lines.append(pad + paint.dim(text(label)) + text(line))
                 }
             }
         } else if let value = step.value {
@@ -200,7 +202,7 @@ public struct ExplainRenderer {
         }
         if let note = step.note { parts.append(note) }
         if let v = step.value, v.rank > 1 { parts.append(TensorDisplay.shape(v)) }
-        var out = parts.joined(separator: " · ")
+        var out = parts.joined(separator: separator)
         if step.kind == .op, let caller = step.callStack.last { out += " in " + caller }
         return out
     }
@@ -208,19 +210,11 @@ public struct ExplainRenderer {
     /// The text as the terminal can show it.
     func text(_ s: String) -> String { options.unicode ? s : ASCIIMath.transliterate(s) }
 
+    /// Between the pieces of a note: ` · `, or ` | ` in ASCII (where `·` would read as a product).
+    var separator: String { options.unicode ? " · " : " | " }
+
     func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
-
-    /// Columns a string takes, without colour escapes.
-    func visibleWidth(_ s: String) -> Int {
-        var n = 0, escaping = false
-        for ch in s {
-            if escaping { if ch == "m" { escaping = false }; continue }
-            if ch == "\u{1B}" { escaping = true; continue }
-            n += 1
-        }
-        return n
     }
 }
 

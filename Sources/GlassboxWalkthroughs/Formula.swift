@@ -45,10 +45,10 @@ struct Formula: Equatable, CustomStringConvertible {
         Formula(name + "(" + (arguments.map(\.text) + extra).joined(separator: ", ") + ")")
     }
 
-    /// `a + b`, `a − b`, `a ⊙ b`, `a / b` (left-associative: the right operand of `−` and `/`
+    /// `a + b`, `a − b`, `a ⊙ b`, `a/b` (left-associative: the right operand of `−` and `/`
     /// keeps its parentheses at equal precedence).
     static func infix(_ a: Formula, _ symbol: String, _ b: Formula, _ p: Precedence, associative: Bool) -> Formula {
-        let space = symbol == "·" ? "" : " "
+        let space = symbol == "·" || symbol == "/" ? "" : " "
         // Different products side by side (`/` next to `·` or `⊙`) read ambiguously: bracket them.
         func side(_ f: Formula, strict: Bool) -> String {
             if p == .product, f.precedence == .product, let s = f.symbol, s != symbol { return "(" + f.text + ")" }
@@ -110,9 +110,9 @@ func subscriptNumber(_ n: Int) -> String {
 enum ASCIIMath {
     /// Longest spellings first, so that `x̂` is replaced before `x`'s combining hat is lost.
     static let table: [(String, String)] = [
-        ("x̂", "xhat"), ("m̂", "mhat"), ("v̂", "vhat"),
+        ("x̂", "xhat"), ("m̂", "mhat"), ("v̂", "vhat"), ("σ²", "var"),
         ("σ", "sigmoid"), ("⊙", "*"), ("·", "*"), ("ᵀ", "'"), ("√", "sqrt"), ("Σ", "sum "),
-        ("−", "-"), ("∂", "d"), ("←", "<-"), ("→", "->"), ("…", "..."), ("×", "x"), ("≤", "<="),
+        ("−", "-"), ("∂", "d"), ("←", "<-"), ("→", "->"), ("»", ">>"), ("⟨", "<"), ("⟩", ">"), ("·", "*"), ("…", "..."), ("×", "x"), ("≤", "<="),
         ("≥", ">="), ("≠", "!="), ("∞", "inf"), ("ε", "eps"), ("α", "lr"), ("β", "beta"), ("γ", "gamma"),
         ("μ", "mu"), ("θ", "theta"), ("δ", "delta"), ("│", "|"), ("─", "-"),
         ("⁰", "^0"), ("¹", "^1"), ("²", "^2"), ("³", "^3"), ("⁴", "^4"), ("⁵", "^5"), ("⁶", "^6"),

@@ -21,7 +21,7 @@ extension StepBuilder {
         ])
         let s = event.callStack
         add(.named, "preact", "x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh", preact, source: event.text, callStack: s,
-            note: "pre-activations, blocks i | f | g | o", group: g0)
+            note: "pre-activations, gate blocks i, f, g, o", group: g0)
         add(.named, "i_t", "σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)", i, callStack: s, note: "input gate", group: g0)
         add(.named, "f_t", "σ(x·W_ifᵀ + b_if + h·W_hfᵀ + b_hf)", f, callStack: s, note: "forget gate", group: g0)
         add(.named, "g_t", "tanh(x·W_igᵀ + b_ig + h·W_hgᵀ + b_hg)", g, callStack: s, note: "candidate cell", group: g0)

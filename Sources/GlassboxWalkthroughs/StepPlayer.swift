@@ -24,9 +24,11 @@ public enum StepDecision: Equatable, Sendable {
 /// Shows blocks of text one after another, pausing after each but the last when `ask` is given
 /// (the REPL passes one when step mode is on and a person is at the terminal).
 public enum StepPlayer {
-    /// The prompt shown at a pause: `step 2/7 · Enter: next · c: continue · q: stop`.
-    public static func prompt(after index: Int, of count: Int) -> String {
-        "step \(index + 1)/\(count) · Enter: next · c: continue · q: stop "
+    /// The prompt shown at a pause: `step 2/7 · Enter: next · c: continue · q: stop`
+    /// (`unit` is `page` in a guided walk; `|` separates in ASCII).
+    public static func prompt(after index: Int, of count: Int, unit: String = "step", unicode: Bool = true) -> String {
+        let dot = unicode ? " · " : " | "
+        return "\(unit) \(index + 1)/\(count)\(dot)Enter: next\(dot)c: continue\(dot)q: stop "
     }
 
     /// Writes `blocks` in order; after block i (not the last) asks `ask(i, count)`. Returns false

@@ -8,8 +8,9 @@ import GlassboxTensors
 struct TensorDisplay {
     var precision: Int
     var lineWidth: Int
-    /// Tensors with at most this many elements are shown in full.
+    /// Tensors with at most this many elements (and at most `fullRows` rows) are shown in full.
     var fullLimit: Int
+    var fullRows = 12
 
     /// `(2, 3)`; empty for a number.
     static func shape(_ t: Tensor) -> String {
@@ -20,7 +21,7 @@ struct TensorDisplay {
     func lines(_ t: Tensor, indent: Int) -> [String] {
         var f = ValueFormatter(precision: precision)
         f.lineWidth = max(20, lineWidth - indent)
-        if t.count <= fullLimit {
+        if t.count <= fullLimit && (t.rank < 2 || t.shape[t.rank - 2] <= fullRows) {
             return split(f.body(shape: t.shape, data: t.toArray()))
         }
         let data = t.toArray()

@@ -85,7 +85,7 @@ public struct WalkRunner {
             var lines: [String] = []
             for paragraph in page.text.split(separator: "\n\n", omittingEmptySubsequences: true) {
                 let joined = paragraph.split(separator: "\n").map { String($0).trimmingSpaces() }.joined(separator: " ")
-                lines += wrap(joined, width: options.lineWidth).map(text)
+                lines += wrap(text(joined), width: options.lineWidth)
                 lines.append("")
             }
             // pieces[0] is the page; an explanation's later steps start pieces of their own.

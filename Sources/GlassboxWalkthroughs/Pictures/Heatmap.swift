@@ -99,7 +99,7 @@ public struct Heatmap {
         if cells.contains(where: { !$0.isFinite }) { legend += "  " + blank + " −∞/nan" }
         lines.append(options.unicode ? legend : ASCIIMath.transliterate(legend))
         if rowStep > 1 || columnStep > 1 {
-            lines.append("(\(rows)×\(columns) shown in blocks of \(rowStep)×\(columnStep): each cell is the mean of its block)")
+            lines.append("(\(rows)×\(columns) in \(rowStep)×\(columnStep) blocks: each cell is a block's mean)")
         }
         return lines.joined(separator: "\n")
     }
