@@ -11,8 +11,7 @@ extension REPL {
                 output.write(renderer.output(value, cell: cell, precision: session.precision) + "\n")
             }
             if let error = result.error {
-                // The terminal has echoed `^C` after the cell's input; start below it.
-                if error.kind == .interrupted, reader is EditLineReader { output.write("\n") }
+                if error.kind == .interrupted { startBelowEchoedInterrupt() }
                 output.write(renderer.diagnostic(error, cellName: cellName(cell, startLine: startLine)) + "\n")
             }
         case .script(let fileName):
@@ -32,6 +31,11 @@ extension REPL {
                 output.write(JSON.cellError(error, cell: cell) + "\n")
             }
         }
+    }
+
+    /// A terminal echoes Ctrl-C as `^C` where the cursor is; start the next message below it.
+    func startBelowEchoedInterrupt() {
+        if reader is EditLineReader { output.write("\n") }
     }
 
     /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`):

@@ -45,8 +45,15 @@ extension REPL {
     private func timeLoops(_ code: String, _ count: Int) -> Double? {
         let start = monotonicSeconds()
         for _ in 0..<count {
+            // Code too small to poll the flag itself still stops on Ctrl-C between runs.
+            if InterruptSignal.isPending {
+                startBelowEchoedInterrupt()
+                problem("`:time` interrupted")
+                return nil
+            }
             let result = session.run(code, name: ":time")
             if let error = result.error {
+                if error.kind == .interrupted { startBelowEchoedInterrupt() }
                 let sink = isNotebook ? output : errors
                 sink.write(renderer.diagnostic(error, cellName: ":time") + "\n")
                 return nil

@@ -127,6 +127,7 @@ public final class REPL {
         let cell = cellNumber
         cellNumber += 1
         runningCell = cell
+        if reader is EditLineReader { renderer.lineWidth = Terminal.columns() }   // the window may have been resized
         let result = session.run(source, name: cellName(cell, startLine: startLine))
         present(result, cell: cell, startLine: startLine)
         if let value = result.lastValue, !value.isNone { remember(value, cell: cell) }
@@ -181,6 +182,7 @@ public final class REPL {
 
     func runCommand(_ line: String) {
         let (name, argument) = splitCommand(line)
+        if name.isEmpty { return say(overview()) }
         switch commands.lookup(name) {
         case .found(let command):
             command.run(self, argument)

@@ -137,6 +137,27 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(harness.repl.cellNumber, 2, ":time runs are not cells")
     }
 
+    func testCtrlCStopsTiming() {
+        let harness = Harness([.lineThenInterrupt(":time 1 + 1"), .line("2")])
+        let screen = harness.run()
+        XCTAssertTrue(screen.contains("error: `:time` interrupted"), screen)
+        XCTAssertFalse(screen.contains("per loop"), screen)
+        XCTAssertTrue(screen.contains("Out[1]: 2"), screen)
+    }
+
+    func testBareColonAndQuestionMarkShowTheOverview() {
+        let screen = Harness([.line(":"), .line("?")]).run()
+        XCTAssertEqual(screen.components(separatedBy: "Commands\n").count - 1, 2, screen)
+    }
+
+    func testHelpBuiltinsListsTheTableByCategory() {
+        let screen = Harness([.line(":help builtins")]).run()
+        for doc in Builtins.all {
+            XCTAssertTrue(screen.contains(doc.name), "`:help builtins` leaves out \(doc.name)")
+            XCTAssertTrue(screen.contains(doc.category), "`:help builtins` leaves out \(doc.category)")
+        }
+    }
+
     func testLoopCountsAndDurations() {
         XCTAssertEqual((0..<7).reduce(into: [1]) { list, _ in list.append(REPL.nextLoopCount(after: list.last ?? 1)) },
                        [1, 2, 5, 10, 20, 50, 100, 200])
