@@ -103,13 +103,18 @@ extension Reference {
         }
     }
 
-    /// Log-softmax of each row: y[r, c] = x[r, c] − m − ln Σ_c′ e^(x[r,c′] − m),  m = max_c x[r, c].
+    /// Log-softmax of each row: y[r, c] = (x[r, c] − m) − ln Σ_c′ e^(x[r,c′] − m),  m = max_c x[r, c]
+    /// (subtracting m first keeps the digits of x − m when the row holds values like ±1e4).
     /// - Parameters: y (rows×cols), x (rows×cols); y may alias x.
     public static func logSoftmaxRows(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int) {
         for r in 0..<rows {
             let xr = x + r * cols, yr = y + r * cols
-            let lse = logSumExp(xr, cols)
-            for c in 0..<cols { yr[c] = xr[c] - lse }
+            var m = -Float.infinity
+            for c in 0..<cols where xr[c] > m || xr[c].isNaN { m = xr[c]; if m.isNaN { break } }
+            var s: Float = 0
+            for c in 0..<cols { s += expf(xr[c] - m) }
+            let logS = logf(s)
+            for c in 0..<cols { yr[c] = (xr[c] - m) - logS }
         }
     }
 

@@ -141,7 +141,8 @@ extension Ops {
                 let (first, length) = sliceRange(start: start, stop: stop, step: s, size: n)
                 if length > 0 { position += first * strides[axis] }
                 outShape.append(length)
-                outStrides.append(strides[axis] * s)
+                // with two or more elements |step| < size, so the product cannot overflow
+                outStrides.append(length > 1 ? strides[axis] * s : strides[axis])
             }
         }
         return (outShape, outStrides, position)
@@ -157,11 +158,12 @@ extension Ops {
         if step > 0 {
             first = start.map { adjust($0, low: 0, high: n) } ?? 0
             end = stop.map { adjust($0, low: 0, high: n) } ?? n
-            return (first, end > first ? (end - first + step - 1) / step : 0)
+            return (first, end > first ? (end - first - 1) / step + 1 : 0)
         } else {
             first = start.map { adjust($0, low: -1, high: n - 1) } ?? n - 1
             end = stop.map { adjust($0, low: -1, high: n - 1) } ?? -1
-            return (first, first > end ? (first - end - step - 1) / (-step) : 0)
+            guard first > end else { return (first, 0) }
+            return (first, step == Int.min ? 1 : (first - end - 1) / (-step) + 1)
         }
     }
 }

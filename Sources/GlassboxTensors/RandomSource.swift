@@ -42,6 +42,11 @@ public enum RandomSource {
         spareNormal = nil
     }
 
+    /// `seed(n)` for a language integer; negative seeds use their two's-complement bits.
+    public static func seed(_ n: Int) {
+        seed(UInt64(bitPattern: Int64(n)))
+    }
+
     /// A uniform Float in [0, 1) on a grid of 2⁻²⁴.
     public static func uniform() -> Float {
         Float(generator.next() >> 8) * 0x1p-24

@@ -205,3 +205,39 @@ final class TensorCoreTests: XCTestCase {
         return c
     }
 }
+
+final class EdgeCaseTests: XCTestCase {
+    override func setUp() { Trace.listener = nil; GradMode.isEnabled = true; Interrupt.clear() }
+
+    func testHugeSliceStepsAndIndicesDoNotTrap() throws {
+        let x = try Ops.arange(0, 5)
+        XCTAssertEqual(try Ops.index(x, [.slice(start: nil, stop: nil, step: Int.max)]).toArray(), [0])
+        XCTAssertEqual(try Ops.index(x, [.slice(start: nil, stop: nil, step: Int.min)]).toArray(), [4])
+        XCTAssertEqual(try Ops.index(x, [.slice(start: Int.min, stop: Int.max, step: 2)]).toArray(), [0, 2, 4])
+        XCTAssertEqual(try Ops.index(x, [.slice(start: Int.max, stop: Int.min, step: -2)]).toArray(), [4, 2, 0])
+        XCTAssertThrowsError(try Ops.index(x, [.index(Int.min)]))
+        XCTAssertThrowsError(try Ops.reshape(x, [Int.max, 2]))
+        XCTAssertThrowsError(try Ops.causalMask(Int.max))
+        XCTAssertThrowsError(try Ops.arange(0, 1e300, 1e-300))
+        XCTAssertThrowsError(try Ops.linspace(0, 1, -1))
+    }
+
+    func testEmptyTensorsFlowThroughOps() throws {
+        let e = try Ops.zeros([0, 3])
+        XCTAssertEqual(try Ops.softmax(e).shape, [0, 3])
+        XCTAssertEqual(try Ops.sum(e, axis: 0).toArray(), [0, 0, 0])
+        XCTAssertEqual(try Ops.matmul(e, Ops.zeros([3, 2])).shape, [0, 2])
+        XCTAssertEqual(try Ops.matmul(Ops.zeros([2, 0]), Ops.zeros([0, 2])).toArray(), [0, 0, 0, 0])
+        XCTAssertEqual(try Ops.logsumexp(Ops.zeros([2, 0])).toArray(), [-.infinity, -.infinity])
+        XCTAssertThrowsError(try Ops.max(e, axis: 0))
+        XCTAssertThrowsError(try Ops.layerNorm(Ops.zeros([2, 0]), Ops.zeros([0]), Ops.zeros([0])))
+    }
+
+    func testNaNAndInfinityPropagate() throws {
+        let x = tensor([3], [.nan, .infinity, 1])
+        XCTAssertTrue(try Ops.max(x).scalarValue?.isNaN ?? false)
+        XCTAssertTrue(try Ops.softmax(x).toArray().allSatisfy(\.isNaN))
+        XCTAssertEqual(try Ops.relu(tensor([1], [.infinity])).toArray(), [.infinity])
+        XCTAssertTrue(try Ops.relu(tensor([1], [.nan])).scalarValue?.isNaN ?? false)
+    }
+}
