@@ -76,9 +76,14 @@ extension StepBuilder {
 struct Attributes {
     let values: [String: String]
     init(_ op: OpEvent) {
-        // Numbers as formulas write them (`0.0` → `0`); other values as they are.
-        values = Dictionary(op.attributes.map { ($0.name, Float($0.value).map(Labeler.number) ?? $0.value) },
-                            uniquingKeysWith: { a, _ in a })
+        values = Dictionary(op.attributes.map { ($0.name, Attributes.number($0.value)) }, uniquingKeysWith: { a, _ in a })
     }
     subscript(_ name: String) -> String? { values[name] }
+
+    /// `0.0` → `0`, `1e-08` stays `1e-08` (the shortest form that reads back the same float).
+    static func number(_ text: String) -> String {
+        guard let x = Float(text), x.isFinite else { return text }
+        if x == x.rounded(), abs(x) < 1e9 { return String(Int(x)) }
+        return x.description
+    }
 }
