@@ -29,7 +29,8 @@ extension REPL {
             } else {
                 prompt = .none
             }
-            let prefill = lines.isEmpty ? pendingPrefill : nil
+            let offered = lines.isEmpty ? notebook.offer() : nil   // an open lesson's cell
+            let prefill = lines.isEmpty ? pendingPrefill ?? offered : nil
             if lines.isEmpty { pendingPrefill = nil }
             switch reader.readLine(prompt: prompt, prefill: prefill) {
             case .endOfInput:
