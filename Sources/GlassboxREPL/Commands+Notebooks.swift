@@ -37,6 +37,9 @@ extension REPL {
             let hint = argument.hasSuffix(other.suffix) ? "; `\(other.command)` writes \(other.suffix) files" : ""
             return problem("`\(format.command)` writes a \(format.suffix) file, not `\(argument)`\(hint)")
         }
+        guard notebook.isRecording else {
+            return problem("`\(format.command)` saves an interactive session; a script is already a file")
+        }
         let path = Self.expandingHome(argument)
         // Replacing a file this session did not write takes a second `:save` (it may be a lesson,
         // or yesterday's work).

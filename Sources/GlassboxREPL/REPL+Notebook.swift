@@ -25,8 +25,14 @@ final class NotebookState {
     /// A file that exists, named once: the second `:save` of it replaces it.
     var warnedPaths: Set<String> = []
 
+    /// Whether cells are recorded: in the interactive notebook, where `:save` is for. Scripts
+    /// and `--json` runs skip it (it would format every value twice and keep every output).
+    private(set) var isRecording = false
+
     /// Listens to `print` alongside the REPL's own handler.
     func attach(to repl: REPL) {
+        isRecording = repl.isNotebook
+        guard isRecording else { return }
         let shown = repl.session.output
         repl.session.output = { [unowned self] line in
             self.printed.append(line)
@@ -42,6 +48,14 @@ final class NotebookState {
 
     /// Records the cell, and lets an open lesson move on when it was the cell it offered.
     func cellDidRun(_ repl: REPL, source: String, result: CellResult) {
+        if isRecording { record(repl, source: source, result: result) }
+        if let player, let step = player.learnerRan(source, succeeded: result.error == nil) {
+            if !step.lines.isEmpty { repl.say("") }   // a blank line after the cell's output
+            repl.show(step)
+        }
+    }
+
+    private func record(_ repl: REPL, source: String, result: CellResult) {
         var lines = printed
         printed = []
         let plain = Renderer(style: .plain)
@@ -52,10 +66,6 @@ final class NotebookState {
         }
         let error = result.error.map { $0.formatted(relativeTo: $0.source) }
         recorder.record(source, output: lines.joined(separator: "\n"), error: error, precision: repl.session.precision)
-        if let player, let step = player.learnerRan(source, succeeded: result.error == nil) {
-            if !step.lines.isEmpty { repl.say("") }   // a blank line after the cell's output
-            repl.show(step)
-        }
     }
 
     func progressStore() -> ProgressStore {
