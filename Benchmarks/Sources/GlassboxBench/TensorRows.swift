@@ -152,12 +152,11 @@ let mlpScript = """
 /// Label i is (7·i) mod 10, as in the kernel and tensor versions.
 let mlpLabels = "labels = [" + (0..<64).map { String(($0 * 7) % 10) }.joined(separator: ", ") + "]"
 
-func languageRows() -> [(name: String, run: () -> Measurement)] {
+func layerLanguageRows() -> [(name: String, run: () -> Measurement)] {
     [
         languageRow("lstm_T64_fwd_bwd_language", samples: 9, setup: lstmScript, call: "run()"),
         languageRow("attention_fwd_bwd_language", setup: attentionScript, call: "run()"),
         languageRow("mlp_step_language", setup: mlpScript.split(separator: "\n").map {
             $0.trimmingPrefix(" ") == "LABELS" ? Substring(mlpLabels) : $0 }.joined(separator: "\n"), call: "run()"),
-        languageRow("add_scalar_4_language", setup: "x = [1, 2, 3, 4]", call: "for i in 1...1000 { x = x + 1 }"),
     ]
 }

@@ -11,7 +11,7 @@ let rows: [(name: String, run: () -> Measurement)] = kernelRows() + [
     lstmTensorRow(),
     attentionTensorRow(),
     mlpTensorRow(),
-] + languageRows()
+] + layerLanguageRows() + languageRows()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--list") {
