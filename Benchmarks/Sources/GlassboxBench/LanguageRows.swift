@@ -19,4 +19,12 @@ func languageRows() -> [(name: String, run: () -> Measurement)] { [
         m.iterationsPerSample *= iterations
         return m
     }),
+    // What the language adds to `glassbox -e '1'` (target ≤ 20 ms in all): a fresh session with
+    // every built-in bound, then one cell parsed, compiled, run and formatted.
+    ("language_session_start", {
+        measure("language_session_start", samples: 15) {
+            let session = Session()
+            if let v = session.run("1").lastValue { blackHole(session.format(v)) }
+        }
+    }),
 ] }
