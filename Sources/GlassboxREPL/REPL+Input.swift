@@ -29,7 +29,8 @@ extension REPL {
             } else {
                 prompt = .none
             }
-            let prefill = lines.isEmpty ? pendingPrefill : autoIndent(after: lines)
+            let offered = lines.isEmpty ? notebook.offer() : nil   // an open lesson's cell
+            let prefill = lines.isEmpty ? pendingPrefill ?? offered : autoIndent(after: lines)
             if lines.isEmpty { pendingPrefill = nil }
             switch reader.readLine(prompt: prompt, prefill: prefill) {
             case .endOfInput:
