@@ -99,6 +99,20 @@ final class BitForBitTests: XCTestCase {
         assertClose(w.step("normalized")?.value, try tensor("xhat", in: s), "normalized", tolerance: 1e-4)
     }
 
+    func testCrossEntropy() throws {
+        let s = Session()
+        run("logits = [[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]]; labels = [0, 2]", in: s)
+        run("plain = cross_entropy(logits, labels)", in: s)
+        let w = try walkthrough("explain cross_entropy(logits, labels)", in: s)
+        XCTAssertEqual(w.steps.map(\.name), ["probs", "losses", "loss"])
+        assertBitIdentical(w.step("loss")?.value, try tensor("plain", in: s), "loss")
+        run("p = softmax(logits); l0 = -log(p[0, 0]); l1 = -log(p[1, 2])", in: s)
+        assertClose(w.step("probs")?.value, try tensor("p", in: s), "probs")
+        let losses = w.step("losses")?.value?.toArray() ?? []
+        XCTAssertEqual(losses.count, 2)
+        assertClose(try Tensor(shape: [], data: [losses.first ?? .nan]), try tensor("l0", in: s), "−log p[label] of row 0")
+    }
+
     // MARK: Optimizer steps
 
     /// Two sessions set up the same way: one steps plainly, one under explain, twice.

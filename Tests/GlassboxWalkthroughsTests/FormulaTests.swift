@@ -49,6 +49,16 @@ final class FormulaTests: XCTestCase {
         XCTAssertEqual(long.steps.last?.formula, "exp(exp([6]) + 1) + 1", "a long formula is referred to by its step number")
     }
 
+    func testALongLoopIsCountedNotShown() throws {
+        let s = Session()
+        run("x = 0", in: s)
+        let w = try walkthrough("explain { for i in 1...3000 { x = x + 1 }; x }", in: s)
+        XCTAssertEqual(w.steps.count, Walkthrough.maxSteps)
+        XCTAssertEqual(w.omitted, 1000)
+        let text = ExplainRenderer().render(w)
+        XCTAssertTrue(text.contains("… and 1000 more events not shown"))
+    }
+
     func testASCIISpelling() {
         XCTAssertEqual(ASCIIMath.transliterate("σ(x·W_iiᵀ + b_ii) ⊙ c_{t−1}"), "sigmoid(x*W_ii' + b_ii) * c_{t-1}")
         XCTAssertEqual(ASCIIMath.transliterate("m_t/(1 − β₁ᵗ)"), "m_t/(1 - beta1^t)")

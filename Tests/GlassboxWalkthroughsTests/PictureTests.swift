@@ -50,6 +50,15 @@ final class PictureTests: XCTestCase {
         XCTAssertTrue(empty.contains("nothing to plot"))
     }
 
+    func testExtremeRangesDoNotOverflow() {
+        let chart = LineChart(x: [-3e38, 3e38], series: [[-3e38, 3e38]]).render(RenderOptions())
+        XCTAssertTrue(chart.contains("│"))
+        let map = Heatmap(rows: 1, columns: 3, data: [-3e38, 0, 3e38]).render(RenderOptions(colour: true))
+        XCTAssertTrue(map.contains("scale"))
+        let s = Session()
+        XCTAssertNil(s.run("plot([-3e38, 3e38, nan, inf])").error)
+    }
+
     func testASCIIFallback() {
         let x = (0..<20).map(Float.init)
         let chart = LineChart(x: x, series: [x.map { sin($0 / 3) }]).render(RenderOptions(unicode: false))

@@ -67,7 +67,9 @@ public struct Heatmap {
         let shades = options.unicode ? Heatmap.unicodeShades : Heatmap.asciiShades
         let levels = options.colour && options.unicode ? Heatmap.ramp.count : shades.count - 1
         func level(_ v: Float) -> Int {
-            hi == lo ? levels - 1 : min(levels - 1, Int((v - lo) / (hi - lo) * Float(levels)))
+            guard hi > lo else { return levels - 1 }
+            let fraction = (Double(v) - Double(lo)) / (Double(hi) - Double(lo))
+            return fraction.isFinite ? min(levels - 1, max(0, Int(fraction * Double(levels)))) : 0
         }
         let blank = options.unicode ? "··" : "xx"
         func cell(_ v: Float) -> String {
@@ -92,7 +94,7 @@ public struct Heatmap {
         var scale: [String] = []
         let steps = options.colour && options.unicode ? 5 : levels
         for k in 0..<steps {
-            let v = hi == lo ? lo : lo + (hi - lo) * Float(k) / Float(max(1, steps - 1))
+            let v = hi == lo ? lo : Float(Double(lo) + (Double(hi) - Double(lo)) * Double(k) / Double(max(1, steps - 1)))
             scale.append(cell(v) + " " + AxisNumber.text(v, span: hi - lo))
         }
         var legend = "scale " + scale.joined(separator: "  ")

@@ -60,10 +60,11 @@ public struct LineChart {
         let labelWidth = max(top.count, bottom.count) + 1
         let width = max(10, min(maxColumns, options.lineWidth - labelWidth - 3))
         var canvas = DotCanvas(width: width, height: rows, unicode: options.unicode)
+        // In Double, so that a range as wide as Float's own (±3·10³⁸) cannot overflow.
         func px(_ v: Float) -> Int {
-            xhi == xlo ? canvas.dotWidth / 2 : Int(((v - xlo) / (xhi - xlo) * Float(canvas.dotWidth - 1)).rounded())
+            xhi == xlo ? canvas.dotWidth / 2 : dot((Double(v) - Double(xlo)) / (Double(xhi) - Double(xlo)), canvas.dotWidth)
         }
-        func py(_ v: Float) -> Int { Int(((yhi - v) / (yhi - ylo) * Float(canvas.dotHeight - 1)).rounded()) }
+        func py(_ v: Float) -> Int { dot((Double(yhi) - Double(v)) / (Double(yhi) - Double(ylo)), canvas.dotHeight) }
         for (k, s) in series.enumerated() {
             var previous: (Int, Int)? = nil
             for (xv, yv) in zip(x, s) {
@@ -97,6 +98,12 @@ public struct LineChart {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// The dot for a position 0…1 along `n` dots (clamped; 0 for anything not finite).
+func dot(_ fraction: Double, _ n: Int) -> Int {
+    guard fraction.isFinite else { return 0 }
+    return Int((min(1, max(0, fraction)) * Double(n - 1)).rounded())
 }
 
 // MARK: - Axis labels
