@@ -30,6 +30,10 @@ let package = Package(
     name: "Glassbox",
     products: [
         .executable(name: "glassbox", targets: ["glassbox"]),
+        // Libraries for the benchmark package in Benchmarks/ (it depends on this one by path).
+        .library(name: "GlassboxKernels", targets: ["GlassboxKernels", "GlassboxKernelsFast"]),
+        .library(name: "GlassboxTensors", targets: ["GlassboxTensors"]),
+        .library(name: "GlassboxLanguage", targets: ["GlassboxLanguage"]),
     ],
     // MARK: - Dependencies
     dependencies: [
@@ -48,7 +52,10 @@ let package = Package(
 
         // MARK: - Kernels
 
-        .target(name: "GlassboxKernelsFast", swiftSettings: swift6 + fastKernelFlags),
+        /// AVX intrinsics Swift's SIMD types do not reach (`vsqrtps`), as inline C wrappers;
+        /// header only, used by GlassboxKernelsFast alone.
+        .systemLibrary(name: "CGlassboxSIMD", path: "Sources/CGlassboxSIMD"),
+        .target(name: "GlassboxKernelsFast", dependencies: ["CGlassboxSIMD"], swiftSettings: swift6 + fastKernelFlags),
         .target(name: "GlassboxKernels", dependencies: ["GlassboxKernelsFast"], swiftSettings: swift6),
 
         // MARK: - Tensors and autograd

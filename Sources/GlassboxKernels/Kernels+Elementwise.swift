@@ -1,7 +1,8 @@
 /// Public entry points for elementwise, strided and reduction kernels.
 ///
-/// Each forwards to the reference loop of the same name (see `Reference` for formulas and shapes);
-/// the optimized loops of `GlassboxKernelsFast` plug in here behind `Kernels.useFast`.
+/// Each forwards to the reference loop of the same name (see `Reference` for formulas and shapes)
+/// or, where an optimized loop exists and `Kernels.useFast`, to it (through `Threaded`, which
+/// spreads large work over the cores).
 extension Kernels {
 
     // MARK: - Elementwise
@@ -9,7 +10,11 @@ extension Kernels {
     /// y = f(x) elementwise (`Reference.unary`). y may alias x.
     @inline(__always)
     public static func unary(_ op: UnaryOp, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
-        Reference.unary(op, y, x, count: count)
+        if useFast {
+            Threaded.unary(op, y, x, count: count)
+        } else {
+            Reference.unary(op, y, x, count: count)
+        }
     }
 
     /// dx = dy · f′(x) elementwise (`Reference.unaryBackward`).
@@ -100,7 +105,11 @@ extension Kernels {
 
     /// Row softmax (`Reference.softmaxRows`).
     public static func softmaxRows(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int) {
-        Reference.softmaxRows(y, x, rows: rows, cols: cols)
+        if useFast {
+            Threaded.softmaxRows(y, x, rows: rows, cols: cols)
+        } else {
+            Reference.softmaxRows(y, x, rows: rows, cols: cols)
+        }
     }
 
     /// dx = y ⊙ (dy − Σ dy⊙y) (`Reference.softmaxRowsBackward`).
@@ -111,7 +120,11 @@ extension Kernels {
 
     /// Row log-softmax (`Reference.logSoftmaxRows`).
     public static func logSoftmaxRows(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int) {
-        Reference.logSoftmaxRows(y, x, rows: rows, cols: cols)
+        if useFast {
+            Threaded.logSoftmaxRows(y, x, rows: rows, cols: cols)
+        } else {
+            Reference.logSoftmaxRows(y, x, rows: rows, cols: cols)
+        }
     }
 
     /// dx = dy − softmax ⊙ Σ dy (`Reference.logSoftmaxRowsBackward`).
@@ -140,8 +153,13 @@ extension Kernels {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        Reference.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                       c: c, ldc: ldc, accumulate: accumulate)
+        if useFast {
+            Threaded.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                          c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            Reference.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                           c: c, ldc: ldc, accumulate: accumulate)
+        }
     }
 }
 

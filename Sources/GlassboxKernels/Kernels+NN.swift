@@ -1,6 +1,6 @@
 /// Public entry points for the fused network kernels and optimizer updates. Each forwards to the
-/// reference loop of the same name (formulas, shapes and sources there); the optimized loops of
-/// `GlassboxKernelsFast` plug in here behind `Kernels.useFast` with the same argument lists.
+/// reference loop of the same name (formulas, shapes and sources there) or, when `Kernels.useFast`,
+/// to the optimized loop with the same argument list, spread over the cores by `Threaded`.
 extension Kernels {
 
     // MARK: - Layer norm
@@ -11,8 +11,13 @@ extension Kernels {
                                         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                         rows: Int, cols: Int, eps: Float,
                                         variance: UnsafeMutablePointer<Float>?, normalized: UnsafeMutablePointer<Float>?) {
-        Reference.layerNormForward(y: y, mean: mean, rstd: rstd, x: x, gamma: gamma, beta: beta, rows: rows, cols: cols,
-                                   eps: eps, variance: variance, normalized: normalized)
+        if useFast {
+            Threaded.layerNormForward(y: y, mean: mean, rstd: rstd, x: x, gamma: gamma, beta: beta, rows: rows, cols: cols,
+                                       eps: eps, variance: variance, normalized: normalized)
+        } else {
+            Reference.layerNormForward(y: y, mean: mean, rstd: rstd, x: x, gamma: gamma, beta: beta, rows: rows, cols: cols,
+                                       eps: eps, variance: variance, normalized: normalized)
+        }
     }
 
     /// `Reference.layerNormBackward`.
@@ -20,8 +25,13 @@ extension Kernels {
                                          dbeta: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
                                          x: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                          gamma: UnsafePointer<Float>, rows: Int, cols: Int) {
-        Reference.layerNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
-                                    gamma: gamma, rows: rows, cols: cols)
+        if useFast {
+            Threaded.layerNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
+                                        gamma: gamma, rows: rows, cols: cols)
+        } else {
+            Reference.layerNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
+                                        gamma: gamma, rows: rows, cols: cols)
+        }
     }
 
     // MARK: - LSTM cell
@@ -30,8 +40,13 @@ extension Kernels {
     public static func lstmCellForward(gates: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
                                        tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                        preact: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, batch: Int, hidden: Int) {
-        Reference.lstmCellForward(gates: gates, c: c, tanhC: tanhC, h: h, preact: preact, cPrev: cPrev,
-                                  batch: batch, hidden: hidden)
+        if useFast {
+            Threaded.lstmCellForward(gates: gates, c: c, tanhC: tanhC, h: h, preact: preact, cPrev: cPrev,
+                                      batch: batch, hidden: hidden)
+        } else {
+            Reference.lstmCellForward(gates: gates, c: c, tanhC: tanhC, h: h, preact: preact, cPrev: cPrev,
+                                      batch: batch, hidden: hidden)
+        }
     }
 
     /// `Reference.lstmCellBackward`.
@@ -39,8 +54,13 @@ extension Kernels {
                                         dh: UnsafePointer<Float>, dc: UnsafePointer<Float>?,
                                         gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
                                         tanhC: UnsafePointer<Float>, batch: Int, hidden: Int) {
-        Reference.lstmCellBackward(dPreact: dPreact, dcPrev: dcPrev, dh: dh, dc: dc, gates: gates, cPrev: cPrev,
-                                   tanhC: tanhC, batch: batch, hidden: hidden)
+        if useFast {
+            Threaded.lstmCellBackward(dPreact: dPreact, dcPrev: dcPrev, dh: dh, dc: dc, gates: gates, cPrev: cPrev,
+                                       tanhC: tanhC, batch: batch, hidden: hidden)
+        } else {
+            Reference.lstmCellBackward(dPreact: dPreact, dcPrev: dcPrev, dh: dh, dc: dc, gates: gates, cPrev: cPrev,
+                                       tanhC: tanhC, batch: batch, hidden: hidden)
+        }
     }
 
     // MARK: - Attention
@@ -51,9 +71,15 @@ extension Kernels {
                                         mask: UnsafePointer<Float>?, batch: Int, tq: Int, tk: Int, d: Int, dv: Int,
                                         scale: Float, scores: UnsafeMutablePointer<Float>?,
                                         scaledScores: UnsafeMutablePointer<Float>?, maskedScores: UnsafeMutablePointer<Float>?) {
-        Reference.attentionForward(out: out, weights: weights, q: q, k: k, v: v, mask: mask, batch: batch, tq: tq,
-                                   tk: tk, d: d, dv: dv, scale: scale, scores: scores, scaledScores: scaledScores,
-                                   maskedScores: maskedScores)
+        if useFast {
+            Threaded.attentionForward(out: out, weights: weights, q: q, k: k, v: v, mask: mask, batch: batch, tq: tq,
+                                       tk: tk, d: d, dv: dv, scale: scale, scores: scores, scaledScores: scaledScores,
+                                       maskedScores: maskedScores)
+        } else {
+            Reference.attentionForward(out: out, weights: weights, q: q, k: k, v: v, mask: mask, batch: batch, tq: tq,
+                                       tk: tk, d: d, dv: dv, scale: scale, scores: scores, scaledScores: scaledScores,
+                                       maskedScores: maskedScores)
+        }
     }
 
     /// `Reference.attentionBackward`. Polls `Interrupt`.
@@ -62,8 +88,13 @@ extension Kernels {
                                          q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                          weights: UnsafePointer<Float>, batch: Int, tq: Int, tk: Int, d: Int, dv: Int,
                                          scale: Float) {
-        Reference.attentionBackward(dq: dq, dk: dk, dv: dV, dOut: dOut, q: q, k: k, v: v, weights: weights,
-                                    batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+        if useFast {
+            Threaded.attentionBackward(dq: dq, dk: dk, dv: dV, dOut: dOut, q: q, k: k, v: v, weights: weights,
+                                        batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+        } else {
+            Reference.attentionBackward(dq: dq, dk: dk, dv: dV, dOut: dOut, q: q, k: k, v: v, weights: weights,
+                                        batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+        }
     }
 
     /// `Reference.causalMask`.
@@ -91,7 +122,11 @@ extension Kernels {
     public static func sgdStep(param: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
                                grad: UnsafePointer<Float>, count: Int, lr: Float, momentum: Float,
                                update: UnsafeMutablePointer<Float>?) {
-        Reference.sgdStep(param: param, velocity: velocity, grad: grad, count: count, lr: lr, momentum: momentum, update: update)
+        if useFast {
+            Threaded.sgdStep(param: param, velocity: velocity, grad: grad, count: count, lr: lr, momentum: momentum, update: update)
+        } else {
+            Reference.sgdStep(param: param, velocity: velocity, grad: grad, count: count, lr: lr, momentum: momentum, update: update)
+        }
     }
 
     /// `Reference.adamStep` (Kingma & Ba 2015).
@@ -100,7 +135,12 @@ extension Kernels {
                                 lr: Float, beta1: Float, beta2: Float, eps: Float, t: Int,
                                 mHat: UnsafeMutablePointer<Float>?, vHat: UnsafeMutablePointer<Float>?,
                                 update: UnsafeMutablePointer<Float>?) {
-        Reference.adamStep(param: param, m: m, v: v, grad: grad, count: count, lr: lr, beta1: beta1, beta2: beta2,
-                           eps: eps, t: t, mHat: mHat, vHat: vHat, update: update)
+        if useFast {
+            Threaded.adamStep(param: param, m: m, v: v, grad: grad, count: count, lr: lr, beta1: beta1, beta2: beta2,
+                               eps: eps, t: t, mHat: mHat, vHat: vHat, update: update)
+        } else {
+            Reference.adamStep(param: param, m: m, v: v, grad: grad, count: count, lr: lr, beta1: beta1, beta2: beta2,
+                               eps: eps, t: t, mHat: mHat, vHat: vHat, update: update)
+        }
     }
 }

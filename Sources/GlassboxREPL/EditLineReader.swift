@@ -122,27 +122,34 @@ public final class EditLineReader: LineReader {
         promptBuffer = strdup(Self.markingEscapes(styled))
     }
 
-    /// Brackets every ANSI escape sequence (`ESC [ … letter`) with the prompt-escape character,
-    /// so libedit does not count colour codes as columns.
+    /// Brackets the prompt's ANSI escape sequences (`ESC [ … letter`) with the prompt-escape
+    /// character, so libedit does not count colour codes as columns.
+    ///
+    /// libedit prints a bracketed stretch together with the one visible character after it (as a
+    /// single cell as wide as that character), and drops a stretch that no visible character
+    /// follows. So escapes that follow each other share one bracket pair, and a styled prompt
+    /// must end in a visible character (ours end in a space).
     static func markingEscapes(_ text: String) -> String {
         let marker = Character(Unicode.Scalar(UInt8(promptEscape)))
         var result = ""
         var inEscape = false
+        var bracketOpen = false
         for c in text {
             if c == "\u{1B}" {
+                if !bracketOpen { result.append(marker) }
+                bracketOpen = true
                 inEscape = true
-                result.append(marker)
                 result.append(c)
             } else if inEscape {
                 result.append(c)
-                if c.isLetter {
-                    inEscape = false
-                    result.append(marker)
-                }
+                if c.isLetter { inEscape = false }
             } else {
+                if bracketOpen { result.append(marker) }
+                bracketOpen = false
                 result.append(c)
             }
         }
+        if bracketOpen { result.append(marker) }
         return result
     }
 

@@ -58,10 +58,12 @@ extension Ops {
         forward(yr.pointer, xr.pointer, rows, cols)
         let y = try moveLastAxisBack(yr, a).contiguous(op: name)
         if Tensor.recording(x) {
+            // y may be yr itself (axis = −1): keep a detached view, or y would own itself.
+            let savedY = yr.detachedView()
             y.record(name, [x]) { g in
                 let gr = try moveAxisLast(g, a).contiguous(op: name)
                 let dxr = try Tensor.uninitialized(like: xr, op: name)
-                backward(dxr.pointer, gr.pointer, yr.pointer, rows, cols)
+                backward(dxr.pointer, gr.pointer, savedY.pointer, rows, cols)
                 return [try moveLastAxisBack(dxr, a).contiguous(op: name)]
             }
         }

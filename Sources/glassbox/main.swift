@@ -1,3 +1,124 @@
+import ArgumentParser
 import GlassboxREPL
+#if canImport(Glibc)
+import Glibc
+#endif
 
-print("glassbox 0.1.0")
+// MARK: - Commands
+
+/// `--json`, accepted before or after the subcommand (`glassbox --json run f`, `glassbox run --json f`).
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Machine-readable output: one JSON object per line (with -e, run, or piped code).")
+    var json = false
+}
+
+/// `glassbox`: the notebook REPL, `-e CODE`, or the `run` and `lesson` subcommands.
+struct Glassbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "glassbox",
+        abstract: "A see-through tensor notebook for learning deep learning.",
+        usage: """
+            glassbox                          the notebook (stdin a terminal), or piped code as a script
+            glassbox -e CODE [--json]
+            glassbox run [--check] [--json] FILE...
+            glassbox lesson [N]
+            """,
+        discussion: """
+            With no arguments, starts the notebook REPL when standard input is a terminal; \
+            code piped on standard input runs like a script, with no prompts. \
+            Exit status: 0 when every cell ran, 1 when a cell failed, 2 for a usage error.
+            """,
+        version: Launcher.version,
+        subcommands: [Run.self, Lesson.self]
+    )
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE and print the result.", valueName: "CODE"))
+    var code: String?
+
+    @OptionGroup var output: OutputOptions
+
+    var json: Bool { output.json }
+
+    func run() throws {
+        if let code {
+            throw ExitCode(Launcher.evaluate(code, json: json))
+        }
+        throw ExitCode(Launcher.start(json: json))
+    }
+}
+
+/// `glassbox run FILE...`
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scripts (.gbx) in order, in one session; exit 1 if any cell fails.")
+
+    @Flag(help: "Also check recorded outputs and exercise solutions (notebooks and lessons, .md).")
+    var check = false
+
+    @OptionGroup var output: OutputOptions
+
+    var json: Bool { output.json }
+
+    @Argument(help: ArgumentHelp("Scripts to run.", valueName: "FILE"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("`run` needs at least one FILE.") }
+        if let notebook = files.first(where: { $0.hasSuffix(".md") }) {
+            throw ValidationError("\(notebook): notebooks and lessons (.md) are not supported by this build yet.")
+        }
+    }
+
+    func run() throws {
+        throw ExitCode(Launcher.run(files: files, json: json))
+    }
+}
+
+/// `glassbox lesson [N]`
+struct Lesson: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open the lesson list, or lesson N.")
+
+    @Argument(help: "The lesson to open.")
+    var number: Int?
+
+    func run() throws {
+        var message = "glassbox: lessons are not part of this build yet"
+        if let number { message += " (asked for lesson \(number))" }
+        StandardStream.error().write(message + "\n")
+        throw ExitCode(1)
+    }
+}
+
+// MARK: - Entry point
+
+/// Parses the arguments and runs; usage errors exit with status 2 (not ArgumentParser's 64).
+func main() -> Never {
+    let command: ParsableCommand
+    do {
+        command = try Glassbox.parseAsRoot()
+    } catch {
+        exitForParseError(error)
+    }
+    do {
+        var command = command
+        try command.run()
+        exit(0)
+    } catch let code as ExitCode {
+        exit(code.rawValue)
+    } catch {
+        exitForParseError(error)
+    }
+}
+
+func exitForParseError(_ error: Error) -> Never {
+    let code = Glassbox.exitCode(for: error)
+    if code == .validationFailure {
+        let message = Glassbox.fullMessage(for: error)
+        StandardStream.error().write(message + "\n")
+        StandardStream.error().flush()
+        exit(2)
+    }
+    Glassbox.exit(withError: error)
+}
+
+main()

@@ -33,6 +33,10 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(
             EditLineReader.markingEscapes(styled),
             "\u{1}\u{1B}[32m\u{1}In [\u{1}\u{1B}[1m\u{1}3\u{1}\u{1B}[0;32m\u{1}]:\u{1}\u{1B}[0m\u{1} ")
+        // Escapes in a row share one bracket: libedit prints a bracket with the character after it.
+        XCTAssertEqual(
+            EditLineReader.markingEscapes("\u{1B}[0m\u{1B}[1;32m3 "),
+            "\u{1}\u{1B}[0m\u{1B}[1;32m\u{1}3 ")
         XCTAssertEqual(EditLineReader.markingEscapes("In [1]: "), "In [1]: ")
     }
 

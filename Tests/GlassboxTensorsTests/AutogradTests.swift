@@ -177,3 +177,38 @@ final class FusedTraceTests: XCTestCase {
         XCTAssertEqual(b.grad?.toArray(), lstm.accumulations[0].total.toArray())
     }
 }
+
+// MARK: - Memory
+
+final class GraphLifetimeTests: XCTestCase {
+    override func setUp() { Trace.listener = nil; GradMode.isEnabled = true }
+
+    /// A recorded output must not keep itself alive through its own node (no reference cycles):
+    /// once nothing refers to the result, it and its node are freed.
+    func testRecordedOutputsAreFreed() throws {
+        let p = try Ops.param(tensor([2, 3], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]))
+        let v = try Ops.param(tensor([3], [1, 2, 3]))
+        let ops: [(String, () throws -> Tensor)] = [
+            ("exp", { try Ops.exp(p) }), ("add", { try Ops.add(p, v) }), ("pow", { try Ops.pow(p, v) }),
+            ("matmul", { try Ops.matmul(p, v) }), ("sum", { try Ops.sum(p, axis: 1) }), ("max", { try Ops.max(p) }),
+            ("softmax", { try Ops.softmax(p) }), ("softmax0", { try Ops.softmax(p, axis: 0) }),
+            ("log_softmax", { try Ops.logSoftmax(p) }), ("logsumexp", { try Ops.logsumexp(p) }),
+            ("reshape", { try Ops.reshape(p, [3, 2]) }), ("transpose", { try Ops.transpose(p) }),
+            ("index", { try Ops.index(p, [.index(0)]) }), ("concat", { try Ops.concat([p, p]) }),
+            ("layer_norm", { try Ops.layerNorm(p, v, v) }), ("attention", { try Ops.attention(p, p, p) }),
+            ("cross_entropy", { try Ops.crossEntropy(p, tensor([2], [0, 2])) }), ("var", { try Ops.variance(p) }),
+            ("lstm_cell", { try Ops.lstmCell(v, Ops.zeros([1]), Ops.zeros([1]), Ops.ones([4, 3]), Ops.ones([4, 1]), Ops.ones([4]), Ops.ones([4])).h }),
+            ("rnn_cell", { try Ops.rnnCell(v, Ops.zeros([1]), Ops.ones([1, 3]), Ops.ones([1, 1]), Ops.ones([1]), Ops.ones([1])) }),
+        ]
+        for (name, make) in ops {
+            weak var weakOutput: Tensor?
+            func scope() throws {
+                let y = try make()
+                XCTAssertTrue(y.requiresGrad, name)
+                weakOutput = y
+            }
+            try scope()
+            XCTAssertNil(weakOutput, "\(name): the output outlived its last reference (a reference cycle)")
+        }
+    }
+}

@@ -151,6 +151,28 @@ final class NNGradientTests: XCTestCase {
         })
     }
 
+    /// rnn_cell against tanh(linear(x, W_ih, b_ih) + linear(h, W_hh, b_hh)).
+    func testRNNCellEqualsComposed() throws {
+        RandomSource.seed(8)
+        let x = try Ops.param(Ops.randn([3, 4])), h = try Ops.param(Ops.randn([3, 5]))
+        let Wih = try Ops.param(Ops.randn([5, 4])), Whh = try Ops.param(Ops.randn([5, 5]))
+        let bih = try Ops.param(Ops.randn([5])), bhh = try Ops.param(Ops.randn([5]))
+        try assertSameValueAndGradients([x, h, Wih, Whh, bih, bhh], fused: { [try Ops.rnnCell(x, h, Wih, Whh, bih, bhh)] }, composed: {
+            [try Ops.tanh(Ops.add(Ops.linear(x, Wih, bih), Ops.linear(h, Whh, bhh)))]
+        })
+    }
+
+    /// cross_entropy against −mean(Σ_c onehot ⊙ log_softmax(logits)).
+    func testCrossEntropyEqualsComposed() throws {
+        RandomSource.seed(10)
+        let logits = try Ops.param(Ops.mul(Ops.randn([5, 4]), Tensor(scalar: 3)))
+        let labels = tensor([5], [3, 0, 1, 1, 2])
+        let onehot = try Ops.equal(Ops.reshape(labels, [5, 1]), Ops.arange(0, 4))
+        try assertSameValueAndGradients([logits], fused: { [try Ops.crossEntropy(logits, labels)] }, composed: {
+            [try Ops.neg(Ops.mean(Ops.sum(Ops.mul(onehot, Ops.logSoftmax(logits)), axis: 1)))]
+        })
+    }
+
     /// Runs both versions, compares outputs, then backward of Σ wᵢ·outᵢ and compares every gradient.
     func assertSameValueAndGradients(_ params: [Tensor], fused: () throws -> [Tensor], composed: () throws -> [Tensor],
                                      tol: Float = 2e-5, file: StaticString = #filePath, line: UInt = #line) throws {

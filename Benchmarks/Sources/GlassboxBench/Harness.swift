@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Clock
+
+/// Monotonic time in seconds (`clock_gettime(CLOCK_MONOTONIC)`).
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+// MARK: - Measurement
+
+/// One benchmark row's timing: seconds per call of the work.
+struct Measurement {
+    var name: String
+    var median: Double
+    var min: Double
+    var samples: Int
+    var iterationsPerSample: Int
+    /// Floating-point operations per call, when the row is a matmul (for GFLOPS).
+    var flops: Double?
+
+    var json: String {
+        var s = "{\"name\": \"\(name)\", \"median_s\": \(median), \"min_s\": \(min), "
+        s += "\"samples\": \(samples), \"iterations\": \(iterationsPerSample)"
+        if let flops { s += ", \"flops\": \(flops)" }
+        return s + "}"
+    }
+}
+
+/// Times `body` the same way `Benchmarks/compare.py` times NumPy: one warm-up call, then
+/// enough calls per sample for a sample to last `sampleSeconds`, then `samples` samples;
+/// reports the median and the minimum time per call.
+func measure(
+    _ name: String, flops: Double? = nil, samples: Int = 15, sampleSeconds: Double = 0.02,
+    _ body: () -> Void
+) -> Measurement {
+    var start = now()
+    body()
+    let once = max(now() - start, 1e-9)
+    let iterations = max(1, Int(sampleSeconds / once))
+    var times: [Double] = []
+    for _ in 0..<samples {
+        start = now()
+        for _ in 0..<iterations { body() }
+        times.append((now() - start) / Double(iterations))
+    }
+    times.sort()
+    return Measurement(
+        name: name, median: times[times.count / 2], min: times[0], samples: samples,
+        iterationsPerSample: iterations, flops: flops)
+}
+
+// MARK: - Data
+
+/// Deterministic inputs (SplitMix64), uniform in [lo, hi).
+func randomArray(_ count: Int, seed: UInt64, _ lo: Float = -1, _ hi: Float = 1) -> [Float] {
+    var state = seed
+    var out = [Float](repeating: 0, count: count)
+    for i in 0..<count {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        out[i] = lo + (hi - lo) * Float(z >> 40) * 0x1p-24
+    }
+    return out
+}
+
+/// Keeps a result alive so the optimizer cannot drop the work that made it.
+@inline(never)
+func blackHole<T>(_ x: T) { _ = x }

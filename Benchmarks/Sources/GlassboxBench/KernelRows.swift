@@ -1,0 +1,128 @@
+import GlassboxKernels
+import GlassboxKernelsFast
+
+// MARK: - Matmul rows
+
+/// C = A·B for n×n matrices; `threaded` uses both cores (`Threaded.gemm`), otherwise the
+/// single-threaded `Fast.gemm` is timed.
+func matmulRow(_ name: String, n: Int, threaded: Bool) -> (String, () -> Measurement) {
+    (name, {
+        let a = randomArray(n * n, seed: 1), b = randomArray(n * n, seed: 2)
+        var c = [Float](repeating: 0, count: n * n)
+        let flops = 2 * Double(n) * Double(n) * Double(n)
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
+                    return measure(name, flops: flops) {
+                        if threaded {
+                            Threaded.gemm(transA: false, transB: false, m: n, n: n, k: n,
+                                          a: pa, lda: n, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
+                        } else {
+                            Fast.gemm(transA: false, transB: false, m: n, n: n, k: n,
+                                      a: pa, lda: n, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+func kernelRows() -> [(name: String, run: () -> Measurement)] { [
+    matmulRow("matmul_1024_2threads", n: 1024, threaded: true),
+    matmulRow("matmul_1024_1thread", n: 1024, threaded: false),
+    matmulRow("matmul_64", n: 64, threaded: true),
+    unaryRow("exp_1e6") { Threaded.exp($0, $1, count: $2) },
+    unaryRow("log_1e6", abs: true) { Threaded.log($0, $1, count: $2) },
+    unaryRow("tanh_1e6") { Threaded.tanh($0, $1, count: $2) },
+    unaryRow("sigmoid_1e6") { Threaded.sigmoid($0, $1, count: $2) },
+    unaryRow("gelu_1e6") { Threaded.gelu($0, $1, count: $2) },
+    unaryRow("exp_1e6_1thread") { Fast.exp($0, $1, count: $2) },
+    softmaxRow(),
+    layerNormRow(),
+    adamRow(),
+    gemmShapeRow("gemm_l1_144x64x256", m: 144, n: 64, k: 256),
+    gemmShapeRow("gemm_1thread_512", m: 512, n: 512, k: 512),
+    gemmShapeRow("gemm_1thread_1020", m: 1020, n: 1020, k: 1020),
+] }
+
+/// Diagnostics (not in the table): rectangular single-threaded products.
+func gemmShapeRow(_ name: String, m: Int, n: Int, k: Int) -> (String, () -> Measurement) {
+    (name, {
+        let a = randomArray(m * k, seed: 1), b = randomArray(k * n, seed: 2)
+        var c = [Float](repeating: 0, count: m * n)
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
+                    return measure(name, flops: flops) {
+                        Fast.gemm(transA: false, transB: false, m: m, n: n, k: k,
+                                  a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
+                    }
+                }
+            }
+        }
+    })
+}
+
+// MARK: - Elementwise, row and optimizer rows
+
+/// y = f(x) over 10⁶ floats uniform in [−10, 10) (log: |x|), on all cores.
+func unaryRow(
+    _ name: String, abs: Bool = false,
+    _ f: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void
+) -> (String, () -> Measurement) {
+    (name, {
+        var x = randomArray(1_000_000, seed: 3, -10, 10)
+        if abs { x = x.map { Swift.abs($0) } }
+        var y = [Float](repeating: 0, count: x.count)
+        return x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                let px = px.baseAddress!, py = py.baseAddress!
+                return measure(name) { f(py, px, 1_000_000) }
+            }
+        }
+    })
+}
+
+func softmaxRow() -> (String, () -> Measurement) {
+    ("softmax_512x512", {
+        let x = randomArray(512 * 512, seed: 4, -5, 5)
+        var y = [Float](repeating: 0, count: x.count)
+        return x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                let px = px.baseAddress!, py = py.baseAddress!
+                return measure("softmax_512x512") { Threaded.softmaxRows(py, px, rows: 512, cols: 512) }
+            }
+        }
+    })
+}
+
+func layerNormRow() -> (String, () -> Measurement) {
+    ("layernorm_4096x256", {
+        let rows = 4096, cols = 256
+        let x = randomArray(rows * cols, seed: 5), g = randomArray(cols, seed: 6), b = randomArray(cols, seed: 7)
+        var y = [Float](repeating: 0, count: x.count), mean = [Float](repeating: 0, count: rows), rstd = mean
+        return measure("layernorm_4096x256") {
+            Threaded.layerNormForward(y: &y, mean: &mean, rstd: &rstd, x: x, gamma: g, beta: b,
+                                      rows: rows, cols: cols, eps: 1e-5, variance: nil, normalized: nil)
+        }
+    })
+}
+
+func adamRow() -> (String, () -> Measurement) {
+    ("adam_1e6", {
+        let n = 1_000_000
+        var p = randomArray(n, seed: 8)
+        let g = randomArray(n, seed: 9)
+        var m = [Float](repeating: 0, count: n), v = m
+        var t = 0
+        return measure("adam_1e6") {
+            t += 1
+            Threaded.adamStep(param: &p, m: &m, v: &v, grad: g, count: n, lr: 1e-3, beta1: 0.9, beta2: 0.999,
+                              eps: 1e-8, t: t, mHat: nil, vHat: nil, update: nil)
+        }
+    })
+}

@@ -1,0 +1,16 @@
+// glassbox-bench: times every row of issue #6's table (and a few more) and prints one JSON
+// line per row. Arguments select rows by name; none runs them all.
+//
+//   swift run -c release --package-path Benchmarks glassbox-bench [ROW ...] [--list]
+
+let rows: [(name: String, run: () -> Measurement)] = kernelRows()
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--list") {
+    for row in rows { print(row.name) }
+} else {
+    let selected = arguments.isEmpty ? rows : rows.filter { arguments.contains($0.name) }
+    for row in selected {
+        print(row.run().json)
+    }
+}

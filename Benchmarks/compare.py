@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""Runs every benchmark row in Glassbox and in NumPy, side by side in one run, and prints ratios.
+
+    python3 Benchmarks/compare.py [--rounds N] [--rows ROW ...] [--markdown] [--json FILE]
+
+Each round runs the Glassbox benchmark binary once (all selected rows, one JSON line each) and
+then the same work in NumPy with the same timing method (one warm-up call; enough calls per
+sample for a sample to last 20 ms; 15 samples; median and minimum per call). Rounds alternate so
+both sides see the same machine load; the reported time of a row is the median over rounds of
+the per-round medians. The ratio is NumPy time / Glassbox time (> 1: Glassbox is faster).
+
+The PyTorch column holds the reference figures from issue #6 (measured on the target machine,
+2-core AMD EPYC, AVX2/FMA), marked as such: torch is not installed here.
+
+OpenBLAS picks its kernels by CPU. On an AVX-512 machine it uses AVX-512 kernels that the
+target (AVX2 only) does not have; by default this script sets OPENBLAS_CORETYPE=Haswell before
+importing NumPy, so that NumPy runs the kernels it runs on the target. `--native-blas` keeps
+OpenBLAS's own choice.
+"""
+import argparse, json, os, statistics, subprocess, sys, time
+
+# ---- arguments (before importing numpy: OpenBLAS reads its environment at load time) ----
+parser = argparse.ArgumentParser()
+parser.add_argument("--rounds", type=int, default=3)
+parser.add_argument("--rows", nargs="*", default=None)
+parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+parser.add_argument("--json", help="write all measurements to this file")
+parser.add_argument("--native-blas", action="store_true", help="let OpenBLAS choose its kernels")
+parser.add_argument("--bench", default=None, help="path of glassbox-bench (default: build it)")
+args = parser.parse_args()
+if not args.native_blas:
+    os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+
+import numpy as np  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# ---- reference figures from issue #6 (target machine); None where the issue has none ----
+PYTORCH_REFERENCE_S = {
+    "matmul_1024_2threads": 2 * 1024**3 / 156e9,
+    "matmul_1024_1thread": 2 * 1024**3 / 84e9,
+    "matmul_64": 2 * 64**3 / 25e9,
+    "exp_1e6": 0.72e-3,
+    "tanh_1e6": 2.1e-3,
+    "sigmoid_1e6": 0.57e-3,
+    "softmax_512x512": 0.18e-3,
+    "lstm_T64_fwd_bwd": 18e-3,
+    "attention_fwd_bwd": 3.2e-3,
+    "adam_1e6": None,
+    "mlp_step": None,
+}
+TARGETS = {
+    "matmul_1024_2threads": "≥ NumPy",
+    "matmul_1024_1thread": "≥ 90% of NumPy",
+    "matmul_64": "≥ 1.2× NumPy",
+    "exp_1e6": "≤ PyTorch",
+    "tanh_1e6": "≤ 0.5× PyTorch",
+    "sigmoid_1e6": "≤ PyTorch",
+    "softmax_512x512": "≤ PyTorch",
+    "lstm_T64_fwd_bwd": "≤ PyTorch nn.LSTM",
+    "attention_fwd_bwd": "≤ PyTorch",
+    "adam_1e6": "≤ 0.8 ms",
+    "mlp_step": "≤ 0.5 ms",
+}
+
+
+def measure(fn, samples=15, sample_seconds=0.02):
+    """Same method as Benchmarks/Sources/GlassboxBench/Harness.swift."""
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-9)
+    iterations = max(1, int(sample_seconds / once))
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            fn()
+        times.append((time.perf_counter() - start) / iterations)
+    times.sort()
+    return {"median_s": times[len(times) // 2], "min_s": times[0]}
+
+
+def rand(*shape, seed=0, lo=-1.0, hi=1.0):
+    rng = np.random.default_rng(seed)
+    return (lo + (hi - lo) * rng.random(shape)).astype(np.float32)
+
+
+# ---- OpenBLAS thread control (NumPy's bundled scipy-openblas) ----
+def openblas():
+    import ctypes, glob
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "libscipy_openblas*.so"))
+    if not libs:
+        return None
+    lib = ctypes.CDLL(libs[0])
+    lib.scipy_openblas_get_corename64_.restype = ctypes.c_char_p
+    return lib
+
+
+BLAS = openblas()
+
+
+def blas_threads(n):
+    if BLAS is not None:
+        BLAS.scipy_openblas_set_num_threads64_(n)
+
+
+def blas_corename():
+    return BLAS.scipy_openblas_get_corename64_().decode() if BLAS is not None else "unknown"
+
+
+# ---- the NumPy side of every row: a function that builds inputs and returns the timed call ----
+def np_matmul(n, threads):
+    a, b = rand(n, n, seed=1), rand(n, n, seed=2)
+    c = np.empty((n, n), np.float32)
+
+    def run():
+        blas_threads(threads)
+        return measure(lambda: np.matmul(a, b, out=c))
+    return run
+
+
+def np_unary(f):
+    x = rand(10**6, seed=3, lo=-10, hi=10)
+    y = np.empty_like(x)
+    return lambda: measure(lambda: f(x, y))
+
+
+def np_sigmoid(x, y):
+    np.negative(x, out=y); np.exp(y, out=y); y += 1; np.reciprocal(y, out=y)
+
+
+def np_gelu(x, y):
+    # 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+    t = x * x; t *= 0.044715 * x; t += x; t *= np.float32(0.7978845608); np.tanh(t, out=t)
+    t += 1; t *= x; np.multiply(t, 0.5, out=y)
+
+
+def np_softmax():
+    x = rand(512, 512, seed=4, lo=-5, hi=5)
+
+    def f():
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        e /= e.sum(axis=1, keepdims=True)
+        return e
+    return lambda: measure(f)
+
+
+def np_layernorm():
+    rows, cols = 4096, 256
+    x, g, b = rand(rows, cols, seed=5), rand(cols, seed=6), rand(cols, seed=7)
+
+    def f():
+        mu = x.mean(axis=1, keepdims=True)
+        xc = x - mu
+        rstd = 1 / np.sqrt((xc * xc).mean(axis=1, keepdims=True) + 1e-5)
+        return xc * rstd * g + b
+    return lambda: measure(f)
+
+
+def np_adam():
+    n = 10**6
+    p, g = rand(n, seed=8), rand(n, seed=9)
+    m, v = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    lr, b1, b2, eps = 1e-3, 0.9, 0.999, 1e-8
+    state = {"t": 0}
+
+    def step():
+        state["t"] += 1
+        t = state["t"]
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        mhat = m / (1 - b1**t)
+        vhat = v / (1 - b2**t)
+        p[:] -= lr * mhat / (np.sqrt(vhat) + eps)
+    return lambda: measure(step)
+
+
+def sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def np_lstm(T=64, B=32, I=64, H=128):
+    """Hand-written LSTM (PyTorch layout, gates i, f, g, o): forward over T steps with the input
+    projection of all steps as one matmul, loss = Σ h_t (so dh_t = 1), then backward through
+    time to dW_ih, dW_hh, db and dx."""
+    x = rand(T, B, I, seed=10)
+    W_ih, W_hh = rand(4 * H, I, seed=11) * 0.1, rand(4 * H, H, seed=12) * 0.1
+    b = rand(4 * H, seed=13) * 0.1
+
+    def f():
+        xp = (x.reshape(T * B, I) @ W_ih.T + b).reshape(T, B, 4 * H)
+        h = np.zeros((B, H), np.float32); c = np.zeros((B, H), np.float32)
+        hs, cs, gs, tcs = [h], [c], [], []
+        for t in range(T):
+            pre = xp[t] + h @ W_hh.T
+            i, fg, o = sig(pre[:, :H]), sig(pre[:, H:2*H]), sig(pre[:, 3*H:])
+            g = np.tanh(pre[:, 2*H:3*H])
+            c = fg * c + i * g
+            tc = np.tanh(c)
+            h = o * tc
+            hs.append(h); cs.append(c); gs.append((i, fg, g, o)); tcs.append(tc)
+        dW_hh = np.zeros_like(W_hh)
+        dpre_all = np.empty((T, B, 4 * H), np.float32)
+        dh_next = np.zeros((B, H), np.float32); dc_next = np.zeros((B, H), np.float32)
+        for t in reversed(range(T)):
+            i, fg, g, o = gs[t]
+            dh = 1 + dh_next
+            do = dh * tcs[t]
+            dc = dc_next + dh * o * (1 - tcs[t] ** 2)
+            di, df, dg = dc * g, dc * cs[t], dc * i
+            dpre = dpre_all[t]
+            dpre[:, :H] = di * i * (1 - i)
+            dpre[:, H:2*H] = df * fg * (1 - fg)
+            dpre[:, 2*H:3*H] = dg * (1 - g * g)
+            dpre[:, 3*H:] = do * o * (1 - o)
+            dc_next = dc * fg
+            dW_hh += dpre.T @ hs[t]
+            dh_next = dpre @ W_hh
+        d2 = dpre_all.reshape(T * B, 4 * H)
+        dW_ih = d2.T @ x.reshape(T * B, I)
+        db = d2.sum(axis=0)
+        dx = d2 @ W_ih
+        return dW_ih, dW_hh, db, dx
+    return lambda: measure(f, samples=7)
+
+
+def np_attention(B=8, T=128, d=64):
+    """Single-head self-attention with projections (Vaswani et al. 2017):
+    Q = xW_q, K = xW_k, V = xW_v, P = softmax(QKᵀ/√d), Y = (PV)W_o; loss = ΣY; backward to
+    dx, dW_q, dW_k, dW_v, dW_o."""
+    x = rand(B, T, d, seed=20)
+    Wq, Wk, Wv, Wo = (rand(d, d, seed=21 + s) * 0.1 for s in range(4))
+    scale = 1 / np.sqrt(d)
+
+    def f():
+        q, k, v = x @ Wq, x @ Wk, x @ Wv
+        s = (q @ k.transpose(0, 2, 1)) * scale
+        s -= s.max(axis=-1, keepdims=True)
+        p = np.exp(s); p /= p.sum(axis=-1, keepdims=True)
+        o = p @ v
+        y = o @ Wo
+        dy = np.ones_like(y)
+        dWo = o.reshape(-1, d).T @ dy.reshape(-1, d)
+        do = dy @ Wo.T
+        dv = p.transpose(0, 2, 1) @ do
+        dp = do @ v.transpose(0, 2, 1)
+        ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True)) * scale
+        dq = ds @ k
+        dk = ds.transpose(0, 2, 1) @ q
+        x2 = x.reshape(-1, d)
+        dWq, dWk, dWv = x2.T @ dq.reshape(-1, d), x2.T @ dk.reshape(-1, d), x2.T @ dv.reshape(-1, d)
+        dx = dq @ Wq.T + dk @ Wk.T + dv @ Wv.T
+        return y, dx, dWq, dWk, dWv, dWo
+    return lambda: measure(f)
+
+
+def np_mlp(B=64, D=784, Hd=128, C=10):
+    """MLP 784-128-10 with ReLU and cross-entropy, forward + backward + Adam on W1, b1, W2, b2."""
+    x = rand(B, D, seed=30)
+    labels = np.random.default_rng(31).integers(0, C, B)
+    params = [rand(D, Hd, seed=32) * 0.05, np.zeros(Hd, np.float32),
+              rand(Hd, C, seed=33) * 0.05, np.zeros(C, np.float32)]
+    ms = [np.zeros_like(p) for p in params]
+    vs = [np.zeros_like(p) for p in params]
+    lr, b1, b2, eps = 1e-3, 0.9, 0.999, 1e-8
+    state = {"t": 0}
+
+    def step():
+        W1, c1, W2, c2 = params
+        z = x @ W1 + c1
+        h = np.maximum(z, 0)
+        logits = h @ W2 + c2
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        probs = e / e.sum(axis=1, keepdims=True)
+        dlogits = probs
+        dlogits[np.arange(B), labels] -= 1
+        dlogits /= B
+        grads = [None] * 4
+        grads[2] = h.T @ dlogits
+        grads[3] = dlogits.sum(axis=0)
+        dh = dlogits @ W2.T
+        dz = dh * (z > 0)
+        grads[0] = x.T @ dz
+        grads[1] = dz.sum(axis=0)
+        state["t"] += 1
+        t = state["t"]
+        for p, g, m, v in zip(params, grads, ms, vs):
+            m *= b1; m += (1 - b1) * g
+            v *= b2; v += (1 - b2) * g * g
+            p -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return lambda: measure(step)
+
+
+# ---- the table: row name → (work, NumPy side) ----
+ROWS = {
+    "matmul_1024_2threads": ("matmul 1024×1024, 2 threads", lambda: np_matmul(1024, 2)),
+    "matmul_1024_1thread": ("matmul 1024×1024, 1 thread", lambda: np_matmul(1024, 1)),
+    "matmul_64": ("matmul 64×64", lambda: np_matmul(64, 2)),
+    "exp_1e6": ("`exp` of 10⁶ floats", lambda: np_unary(lambda x, y: np.exp(x, out=y))),
+    "log_1e6": ("`log` of 10⁶ floats", lambda: np_unary(lambda x, y: np.log(np.abs(x), out=y))),
+    "tanh_1e6": ("`tanh` of 10⁶ floats", lambda: np_unary(lambda x, y: np.tanh(x, out=y))),
+    "sigmoid_1e6": ("`sigmoid` of 10⁶ floats", lambda: np_unary(np_sigmoid)),
+    "gelu_1e6": ("`gelu` of 10⁶ floats", lambda: np_unary(np_gelu)),
+    "softmax_512x512": ("softmax over rows of 512×512", np_softmax),
+    "layernorm_4096x256": ("layer norm forward, 4096×256", np_layernorm),
+    "lstm_T64_fwd_bwd": ("LSTM, T=64, B=32, I=64, H=128: forward + backward", np_lstm),
+    "attention_fwd_bwd": ("attention, B=8, T=128, d=64, with projections: forward + backward", np_attention),
+    "adam_1e6": ("Adam step on 10⁶ parameters", np_adam),
+    "mlp_step": ("MLP 784-128-10, batch 64: forward + backward + Adam", np_mlp),
+}
+
+
+def fmt(seconds):
+    if seconds is None:
+        return "—"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds * 1e6:.3g} µs"
+
+
+def fmt_with_gflops(name, seconds, flops):
+    if seconds is None:
+        return "—"
+    if flops:
+        return f"{flops / seconds / 1e9:.0f} GFLOPS ({fmt(seconds)})"
+    return fmt(seconds)
+
+
+def main():
+    bench = args.bench
+    if bench is None:
+        subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks")],
+                       check=True, stdout=subprocess.DEVNULL)
+        bench = os.path.join(ROOT, "Benchmarks", ".build", "release", "glassbox-bench")
+    available = subprocess.run([bench, "--list"], check=True, capture_output=True, text=True).stdout.split()
+    names = [n for n in (args.rows or ROWS.keys()) if n in ROWS]
+    swift_names = [n for n in names if n in available]
+    numpy_runs = {n: ROWS[n][1]() for n in names}
+    glassbox, numpy_t, flops = {n: [] for n in names}, {n: [] for n in names}, {}
+    for r in range(args.rounds):
+        out = subprocess.run([bench, *swift_names], check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            row = json.loads(line)
+            glassbox[row["name"]].append(row["median_s"])
+            if "flops" in row:
+                flops[row["name"]] = row["flops"]
+        for n in names:
+            numpy_t[n].append(numpy_runs[n]()["median_s"])
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+    blas_threads(os.cpu_count() or 1)
+
+    results = []
+    for n in names:
+        g = statistics.median(glassbox[n]) if glassbox[n] else None
+        p = statistics.median(numpy_t[n])
+        results.append({"name": n, "work": ROWS[n][0], "glassbox_s": g, "numpy_s": p,
+                        "pytorch_reference_s": PYTORCH_REFERENCE_S.get(n), "target": TARGETS.get(n, ""),
+                        "ratio_numpy_over_glassbox": (p / g) if g else None, "flops": flops.get(n),
+                        "glassbox_rounds_s": glassbox[n], "numpy_rounds_s": numpy_t[n]})
+
+    header = (f"machine: {os.cpu_count()} cores; NumPy {np.__version__}, OpenBLAS core {blas_corename()}"
+              f" (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'native')}); "
+              f"{args.rounds} rounds; {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print(header)
+    if args.markdown:
+        print("\n| work | Glassbox | NumPy | PyTorch (issue #6 reference, target machine) | NumPy ÷ Glassbox | target |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for r in results:
+            ratio = f"{r['ratio_numpy_over_glassbox']:.2f}×" if r["ratio_numpy_over_glassbox"] else "—"
+            print(f"| {r['work']} | {fmt_with_gflops(r['name'], r['glassbox_s'], r['flops'])} | "
+                  f"{fmt_with_gflops(r['name'], r['numpy_s'], r['flops'])} | "
+                  f"{fmt_with_gflops(r['name'], r['pytorch_reference_s'], r['flops'])} | {ratio} | {r['target']} |")
+    else:
+        print(f"{'row':24} {'Glassbox':>12} {'NumPy':>12} {'PyTorch ref':>12} {'NumPy/GB':>9}")
+        for r in results:
+            ratio = f"{r['ratio_numpy_over_glassbox']:.2f}x" if r["ratio_numpy_over_glassbox"] else "—"
+            print(f"{r['name']:24} {fmt(r['glassbox_s']):>12} {fmt(r['numpy_s']):>12} "
+                  f"{fmt(r['pytorch_reference_s']):>12} {ratio:>9}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"header": header, "rows": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

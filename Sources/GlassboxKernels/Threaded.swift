@@ -1,0 +1,102 @@
+import Dispatch
+import GlassboxKernelsFast
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The optimized kernels spread over the CPU's cores.
+///
+/// `GlassboxKernelsFast` is single-threaded and stateless; this is where work is split. Each
+/// function here has the argument list of its `Fast` (and `Kernels`) counterpart. Small work
+/// runs on the calling thread with no threading cost at all; large work is cut into chunks that
+/// the workers take in turn, and every worker polls `Interrupt.isRequested` before each chunk,
+/// so Ctrl-C stops a long product within one chunk (a few milliseconds).
+///
+/// Call these only when `Kernels.useFast` is true (they run AVX2/FMA code).
+public enum Threaded {}
+
+// MARK: - Workers
+
+extension Threaded {
+    /// Worker threads used for large work: the online cores (2 on the target machine).
+    public static let workers: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// Runs `body(chunk)` for every chunk in 0..<chunks on up to `workers` threads; worker w
+    /// takes chunks w, w + workers, … and stops taking chunks once an interrupt is requested.
+    @inline(__always)
+    static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
+        let threads = min(workers, chunks)
+        if threads <= 1 {
+            for chunk in 0..<chunks {
+                if Interrupt.isRequested { return }
+                body(chunk)
+            }
+            return
+        }
+        // The chunks write disjoint parts of the output, so sharing `body` is safe.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            var chunk = worker
+            while chunk < chunks {
+                if Interrupt.isRequested { return }
+                body(chunk)
+                chunk += threads
+            }
+        }
+    }
+
+    /// Number of chunks for `work` units of work when one chunk should hold about `grain`
+    /// units: a multiple of the worker count so that the workers finish together.
+    static func chunkCount(work: Int, grain: Int) -> Int {
+        let wanted = max(1, work / max(1, grain))
+        if wanted <= 1 { return 1 }
+        let rounded = (wanted + workers - 1) / workers * workers
+        return max(workers, rounded)
+    }
+}
+
+// MARK: - gemm
+
+extension Threaded {
+    /// Products below this many multiply-adds (m·n·k) run on the calling thread: waking a
+    /// second thread costs a few microseconds, as much as a 48×48×48 product.
+    public static let gemmParallelThreshold = 96 * 96 * 96
+
+    /// `Fast.gemm` over all cores: C = op(A)·op(B) [+ C] (same arguments). The rows of C are
+    /// split when m is the larger side, else the columns; each chunk is a whole number of
+    /// micro-tiles (6 rows or 16 columns) and packs its own panels.
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        let work = m * n * max(k, 1)
+        if workers == 1 || work < gemmParallelThreshold {
+            Fast.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
+                      b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
+        // About 2²⁶ ≈ 67 M multiply-adds per chunk (a few ms): fine enough for Ctrl-C.
+        let splitRows = m >= n
+        let tile = splitRows ? Fast.gemmMR : Fast.gemmNR
+        let side = splitRows ? m : n
+        let tiles = (side + tile - 1) / tile
+        let chunks = min(tiles, chunkCount(work: work, grain: 1 << 26))
+        let tilesPerChunk = (tiles + chunks - 1) / chunks
+        let used = (tiles + tilesPerChunk - 1) / tilesPerChunk
+        forEachChunk(used) { chunk in
+            let start = chunk * tilesPerChunk * tile
+            let count = min(side, start + tilesPerChunk * tile) - start
+            if count <= 0 { return }
+            if splitRows {
+                Fast.gemm(transA: transA, transB: transB, m: count, n: n, k: k,
+                          a: transA ? a + start : a + start * lda, lda: lda, b: b, ldb: ldb,
+                          c: c + start * ldc, ldc: ldc, accumulate: accumulate)
+            } else {
+                Fast.gemm(transA: transA, transB: transB, m: m, n: count, k: k,
+                          a: a, lda: lda, b: transB ? b + start * ldb : b + start, ldb: ldb,
+                          c: c + start, ldc: ldc, accumulate: accumulate)
+            }
+        }
+    }
+}

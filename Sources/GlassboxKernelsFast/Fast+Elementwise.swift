@@ -1,0 +1,112 @@
+// Elementwise maps y = f(x) over `count` contiguous floats, eight at a time (`SIMD8<Float>`);
+// the last count mod 8 elements go through the same vector code via a zero-padded register.
+// `y` may alias `x`. Accuracy of each function: Fast+Math.swift and Docs/KERNELS.md.
+
+import CGlassboxSIMD
+
+// MARK: - Loop
+
+extension Fast {
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> V8 {
+        UnsafeRawPointer(p).loadUnaligned(as: V8.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
+    }
+
+    /// Loads `count` (< 8) floats into the low lanes of a vector, `fill` in the others.
+    @inline(__always)
+    static func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> V8 {
+        var v = V8(repeating: fill)
+        for i in 0..<count { v[i] = p[i] }
+        return v
+    }
+
+    @inline(__always)
+    static func storePartial(_ v: V8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        for i in 0..<count { p[i] = v[i] }
+    }
+
+    /// y[i] = f(x[i]) for i in 0..<count, eight lanes at a time.
+    @inline(__always)
+    static func map(
+        _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int, _ f: (V8) -> V8
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let a = load(x + i), b = load(x + i + 8)
+            store(f(a), y + i)
+            store(f(b), y + i + 8)
+            i += 16
+        }
+        while i + 8 <= count {
+            store(f(load(x + i)), y + i)
+            i += 8
+        }
+        if i < count {
+            storePartial(f(loadPartial(x + i, count - i)), y + i, count - i)
+        }
+    }
+}
+
+// MARK: - Transcendental maps
+
+extension Fast {
+    /// y = eˣ elementwise; x, y: [count]. ≤ 2 ulp from glibc `expf` (Fast+Math.swift).
+    public static func exp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { exp($0) }
+    }
+
+    /// y = ln x elementwise; x, y: [count]. ≤ 2 ulp from glibc `logf`.
+    public static func log(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { log($0) }
+    }
+
+    /// y = tanh x elementwise; x, y: [count]. ≤ 2 ulp from glibc `tanhf`.
+    public static func tanh(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { tanh($0) }
+    }
+
+    /// y = σ(x) = 1/(1 + e⁻ˣ) elementwise; x, y: [count]. ≤ 2 ulp from the formula in Double.
+    public static func sigmoid(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { sigmoid($0) }
+    }
+
+    /// y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) elementwise (GELU, tanh approximation;
+    /// Hendrycks & Gimpel 2016); x, y: [count]. ≤ 2 ulp from the formula in Double.
+    public static func gelu(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { gelu($0) }
+    }
+}
+
+// MARK: - Simple maps
+
+extension Fast {
+    /// y = max(x, 0) elementwise (NaN stays NaN); x, y: [count].
+    public static func relu(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { relu($0) }
+    }
+
+    /// y = √x elementwise (`vsqrtps`, correctly rounded); x, y: [count].
+    public static func sqrt(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { gb_sqrt8($0) }
+    }
+
+    /// y = |x| elementwise; x, y: [count].
+    public static func abs(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { float(bits($0) & U8(repeating: 0x7FFF_FFFF)) }
+    }
+
+    /// y = −x elementwise; x, y: [count].
+    public static func neg(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { float(bits($0) ^ U8(repeating: 0x8000_0000)) }
+    }
+}
+
+extension Fast {
+    @inline(__always)
+    static func relu(_ x: V8) -> V8 { x.replacing(with: V8(), where: x .< V8()) }
+}

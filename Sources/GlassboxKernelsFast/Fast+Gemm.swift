@@ -1,0 +1,134 @@
+// Matrix multiplication: the blocked driver (Goto & van de Geijn 2008; BLIS, Van Zee & van de
+// Geijn 2015). The packing routines are in Fast+GemmPacking.swift and the register-blocked
+// micro-kernel in Fast+GemmMicroKernel.swift.
+//
+// The loops, outermost first (BLIS names):
+//
+//   for jc in 0..<n step NC        B block  (KC × NC)  lives in L3
+//     for pc in 0..<k step KC      pack op(B)[pc.., jc..] into KC × NR panels
+//       for ic in 0..<m step MC    pack op(A)[ic.., pc..] into MR × KC panels — lives in L2
+//         for jr in 0..<nc step NR     one B micro-panel (KC × NR) stays in L1
+//           for ir in 0..<mc step MR   micro-kernel: C[MR × NR] += Ã · B̃ in 12 ymm registers
+
+// MARK: - Block sizes
+
+extension Fast {
+    /// Rows of C computed by one micro-kernel call (broadcast elements of packed A).
+    @inlinable public static var gemmMR: Int { 6 }
+    /// Columns of C computed by one micro-kernel call (two `SIMD8<Float>` of packed B).
+    @inlinable public static var gemmNR: Int { 16 }
+    /// Depth of one packed block. A B micro-panel is KC·NR·4 B = 16 KiB, half of the target's
+    /// 32 KiB L1d; an A micro-panel (6 KiB) streams beside it.
+    @inlinable public static var gemmKC: Int { 256 }
+    /// Rows of one packed A block: MC·KC·4 B = 144 KiB, well inside the target's 512 KiB L2
+    /// (room for C tiles and the B micro-panel). A multiple of MR.
+    @inlinable public static var gemmMC: Int { 144 }
+    /// Columns of one packed B block: KC·NC·4 B ≈ 4 MiB, inside the 32 MiB L3. A multiple of NR.
+    @inlinable public static var gemmNC: Int { 4080 }
+}
+
+// MARK: - gemm
+
+extension Fast {
+    /// General matrix multiply, single-threaded: **C = op(A)·op(B) [+ C]**.
+    ///
+    /// `op(A)` is m×k: A itself (`a[i·lda + p]`) or, with `transA`, Aᵀ where A is k×m
+    /// (`a[p·lda + i]`). `op(B)` is k×n: B (`b[p·ldb + j]`) or, with `transB`, Bᵀ where B is
+    /// n×k (`b[j·ldb + p]`). C is m×n with row stride `ldc` (`c[i·ldc + j]`); with
+    /// `accumulate` the product is added to C, otherwise C is overwritten (k = 0 gives zeros).
+    ///
+    /// Method: Goto's algorithm as in BLIS — op(A) and op(B) are copied ("packed") into
+    /// contiguous MR×KC and KC×NR panels (transposition happens here, never as a separate
+    /// copy), then a 6×16 register-blocked FMA micro-kernel runs over the panels. Partial edge
+    /// tiles are zero-padded in the panels, so they run through the same micro-kernel and only
+    /// their store is masked. Scratch: one A block and one B block, allocated per call.
+    ///
+    /// - Precondition: `lda`, `ldb`, `ldc` at least the row lengths they stride over;
+    ///   C must not overlap A or B.
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate {
+                for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+            }
+            return
+        }
+        let mr = gemmMR, nr = gemmNR
+        let kcMax = min(k, gemmKC)
+        let mcMax = min(roundUp(m, mr), gemmMC)
+        let ncMax = min(roundUp(n, nr), gemmNC)
+
+        // 64-byte aligned scratch: whole cache lines, aligned SIMD loads of packed B.
+        let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: mcMax * kcMax)
+        let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcMax * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: ncMax * kcMax)
+        defer {
+            packedA.deallocate()
+            packedB.deallocate()
+        }
+
+        var jc = 0
+        while jc < n {
+            let nc = min(gemmNC, n - jc)
+            var pc = 0
+            while pc < k {
+                let kc = min(gemmKC, k - pc)
+                // The first depth block overwrites C (unless accumulating); later ones add.
+                let addToC = accumulate || pc > 0
+                packB(transB: transB, b: b, ldb: ldb, row: pc, col: jc, kc: kc, nc: nc, into: packedB)
+                var ic = 0
+                while ic < m {
+                    let mc = min(gemmMC, m - ic)
+                    packA(transA: transA, a: a, lda: lda, row: ic, col: pc, mc: mc, kc: kc, into: packedA)
+                    macroKernel(
+                        mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
+                        c: c + ic * ldc + jc, ldc: ldc, addToC: addToC)
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    /// The two inner loops over one packed A block (mc × kc) and one packed B block (kc × nc):
+    /// each MR×NR tile of C is one micro-kernel call.
+    @inline(__always)
+    static func macroKernel(
+        mc: Int, nc: Int, kc: Int,
+        packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
+    ) {
+        let mr = gemmMR, nr = gemmNR
+        var jr = 0
+        while jr < nc {
+            let cols = min(nr, nc - jr)
+            let bPanel = packedB + jr * kc
+            var ir = 0
+            while ir < mc {
+                let rows = min(mr, mc - ir)
+                let aPanel = packedA + ir * kc
+                let tile = c + ir * ldc + jr
+                if rows == mr && cols == nr {
+                    microKernel6x16(kc: kc, a: aPanel, b: bPanel, c: tile, ldc: ldc, addToC: addToC)
+                } else {
+                    microKernelEdge(
+                        kc: kc, a: aPanel, b: bPanel, c: tile, ldc: ldc, addToC: addToC,
+                        rows: rows, cols: cols)
+                }
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
+    @inline(__always)
+    static func roundUp(_ x: Int, _ multiple: Int) -> Int {
+        (x + multiple - 1) / multiple * multiple
+    }
+}

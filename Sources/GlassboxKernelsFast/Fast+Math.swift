@@ -1,0 +1,250 @@
+// Vector transcendental functions on `SIMD8<Float>`: eight lanes per call, no branches on the
+// common path, every operation an AVX2/FMA instruction. The array kernels in
+// Fast+Elementwise.swift and the fused layers call these.
+//
+// Accuracy (measured by FastMathTests against glibc's correctly rounded `expf`/`logf`/`tanhf`,
+// and against the formula evaluated in Double for sigmoid and GELU; see Docs/KERNELS.md):
+//   exp, log, tanh, sigmoid, gelu: ≤ 2 ulp over the whole Float range,
+//   with ±0, ±inf, NaN and subnormal inputs and results handled as the C functions do.
+
+import CGlassboxSIMD
+
+typealias V8 = SIMD8<Float>
+typealias U8 = SIMD8<UInt32>
+
+// MARK: - Bit helpers
+
+extension Fast {
+    @inline(__always) static func bits(_ x: V8) -> U8 { unsafeBitCast(x, to: U8.self) }
+    @inline(__always) static func float(_ u: U8) -> V8 { unsafeBitCast(u, to: V8.self) }
+    @inline(__always) static func fma(_ a: V8, _ b: V8, _ c: V8) -> V8 { c.addingProduct(a, b) }
+    /// Whether every lane of a comparison result is true (`vmovmskps`).
+    @inline(__always) static func allLanes(_ m: SIMDMask<SIMD8<Int32>>) -> Bool {
+        gb_movemask8(unsafeBitCast(m, to: V8.self)) == 0xFF
+    }
+}
+
+// MARK: - exp
+
+extension Fast {
+    /// eˣ for eight lanes.
+    ///
+    /// Method (Cody & Waite 1980; polynomial from Cephes `expf`, Moshier 1989): n = round(x/ln 2),
+    /// r = x − n·ln 2 with ln 2 split in two so that r is exact (|r| ≤ ln 2 / 2), eʳ ≈ 1 + r +
+    /// r²·P₅(r), and 2ⁿ built from its bits. Results below 2⁻¹²⁶ (x < −87.3) are scaled in two
+    /// steps so that subnormal results round once; x > 88.72 gives +inf, x < −103.97 gives 0.
+    @inline(__always)
+    static func exp(_ x: V8) -> V8 {
+        // n = round(x·log₂e) ∈ [−126, 127]: 2ⁿ is one normal float.
+        let inRange = (x .>= V8(repeating: -87.33)) .& (x .<= V8(repeating: 88.0))
+        if allLanes(inRange) {
+            let (p, t) = expReduced(x)
+            // t = n + 1.5·2²³ as a float; its low bits are n, so (bits(t) + 127) << 23 = 2ⁿ.
+            let scale = float((bits(t) &+ 127) &<< 23)
+            return p * scale
+        }
+        return expWide(x)
+    }
+
+    /// Shared reduction: returns eʳ (in [√½, √2]) and t = n + 1.5·2²³ for x clamped to the
+    /// range where n fits.
+    @inline(__always)
+    static func expReduced(_ x: V8) -> (V8, V8) {
+        let magic = V8(repeating: 0x1.8p23)
+        let t = fma(x, V8(repeating: 0x1.715476p0), magic)  // x·log₂e + magic, rounded to integer
+        let n = t - magic
+        var r = fma(n, V8(repeating: -0x1.62e43p-1), x)      // x − n·ln2_hi (exact)
+        r = fma(n, V8(repeating: 0x1.05c610p-29), r)         // − n·ln2_lo
+        var p = V8(repeating: 1.9875691500e-4)
+        p = fma(p, r, V8(repeating: 1.3981999507e-3))
+        p = fma(p, r, V8(repeating: 8.3334519073e-3))
+        p = fma(p, r, V8(repeating: 4.1665795894e-2))
+        p = fma(p, r, V8(repeating: 1.6666665459e-1))
+        p = fma(p, r, V8(repeating: 5.0000001201e-1))
+        let r2 = r * r
+        p = fma(p, r2, r) + V8(repeating: 1)
+        return (p, t)
+    }
+
+    /// exp on the slow path: any lane outside [−87.33, 88], ±inf or NaN.
+    @inline(never)
+    static func expWide(_ x: V8) -> V8 {
+        // Clamp so that n ∈ [−151, 129]; beyond, the result is 0 or inf anyway.
+        var xc = x.replacing(with: -104, where: x .< V8(repeating: -104))
+        xc.replace(with: 89.5, where: x .> V8(repeating: 89.5))
+        let (p, t) = expReduced(xc)
+        // 2ⁿ = 2^(n₁)·2^(n − n₁) with n₁ = n/2: both factors are normal floats.
+        let n = SIMD8<Int32>(truncatingIfNeeded: bits(t) &- bits(V8(repeating: 0x1.8p23)))
+        let n1 = n &>> 1
+        let n2 = n &- n1
+        let s1 = float(U8(truncatingIfNeeded: (n1 &+ 127) &<< 23))
+        let s2 = float(U8(truncatingIfNeeded: (n2 &+ 127) &<< 23))
+        var y = (p * s1) * s2
+        y.replace(with: x, where: x .!= x)                        // NaN stays NaN
+        return y
+    }
+}
+
+// MARK: - log
+
+extension Fast {
+    /// ln x for eight lanes.
+    ///
+    /// Method (Cephes `logf`, Moshier 1989): x = m·2ᵉ with m ∈ [√½, √2), f = m − 1,
+    /// ln x = e·ln 2 + f − f²/2 + f³·P₈(f), ln 2 split in two. Subnormal x is first scaled by
+    /// 2²³. x < 0 or NaN gives NaN, ±0 gives −inf, +inf gives +inf.
+    @inline(__always)
+    static func log(_ x: V8) -> V8 {
+        let normal = (x .>= V8(repeating: 0x1p-126)) .& (x .< V8(repeating: .infinity))
+        if allLanes(normal) { return logNormalBiased(x, SIMD8<Int32>()) }
+        return logWide(x)
+    }
+
+    @inline(never)
+    static func logWide(_ x: V8) -> V8 {
+        let tiny = x .< V8(repeating: 0x1p-126)
+        let scaled = x.replacing(with: x * V8(repeating: 0x1p23), where: tiny)
+        let bias = SIMD8<Int32>(repeating: 0).replacing(with: 23, where: tiny)
+        var y = logNormalBiased(scaled, bias)
+        y.replace(with: -.infinity, where: x .== V8(repeating: 0))
+        y.replace(with: .infinity, where: x .== V8(repeating: .infinity))
+        y.replace(with: .nan, where: (x .< V8(repeating: 0)) .| (x .!= x))
+        return y
+    }
+
+    /// ln(x·2⁻ᵇⁱᵃˢ) for positive normal x: the core of `log`.
+    @inline(__always)
+    static func logNormalBiased(_ x: V8, _ bias: SIMD8<Int32>) -> V8 {
+        let u = bits(x)
+        // Split x = m·2ᵉ with m ∈ [√½, √2): shift the mantissa range by the bits of √½.
+        let offset = U8(repeating: 0x3F35_04F3)                   // bits of √½
+        let v = u &- offset
+        let e = SIMD8<Int32>(truncatingIfNeeded: v) &>> 23
+        let m = float((v & U8(repeating: 0x007F_FFFF)) &+ offset)
+        let ef = gb_itof8(e &- bias)
+        let f = m - V8(repeating: 1)
+        let z = f * f
+        var p = V8(repeating: 7.0376836292e-2)
+        p = fma(p, f, V8(repeating: -1.1514610310e-1))
+        p = fma(p, f, V8(repeating: 1.1676998740e-1))
+        p = fma(p, f, V8(repeating: -1.2420140846e-1))
+        p = fma(p, f, V8(repeating: 1.4249322787e-1))
+        p = fma(p, f, V8(repeating: -1.6668057665e-1))
+        p = fma(p, f, V8(repeating: 2.0000714765e-1))
+        p = fma(p, f, V8(repeating: -2.4999993993e-1))
+        p = fma(p, f, V8(repeating: 3.3333331174e-1))
+        var y = p * f * z
+        y = fma(ef, V8(repeating: -2.12194440e-4), y)
+        y = fma(z, V8(repeating: -0.5), y)
+        return fma(ef, V8(repeating: 0.693359375), f + y)
+    }
+}
+
+// MARK: - tanh
+
+extension Fast {
+    /// tanh x for eight lanes.
+    ///
+    /// Method: for |x| < 0.625 the odd polynomial of Cephes `tanhf` (Moshier 1989),
+    /// x + x³·P₄(x²); above, tanh|x| = 1 − 2/(e^{2|x|} + 1) with |x| capped at 9.1 (where tanh
+    /// already rounds to 1), then the sign of x. tanh(±0) = ±0, tanh(±inf) = ±1, NaN stays NaN.
+    @inline(__always)
+    static func tanh(_ x: V8) -> V8 {
+        let signBit = U8(repeating: 0x8000_0000)
+        let a = float(bits(x) & ~signBit)
+        // Small: x + x·z·P(z), z = x².
+        let z = x * x
+        var p = V8(repeating: -5.70498872745e-3)
+        p = fma(p, z, V8(repeating: 2.06390887954e-2))
+        p = fma(p, z, V8(repeating: -5.37397155531e-2))
+        p = fma(p, z, V8(repeating: 1.33314422036e-1))
+        p = fma(p, z, V8(repeating: -3.33332819422e-1))
+        let small = fma(x * z, p, x)
+        // Large: 1 − 2/(e^{2|x|} + 1), with the sign of x put back.
+        let e = exp(V8(repeating: 2) * a.replacing(with: V8(repeating: 9.1), where: .!(a .< V8(repeating: 9.1))))
+        let large = V8(repeating: 1) - V8(repeating: 2) / (e + V8(repeating: 1))
+        let signed = float(bits(large) | (bits(x) & signBit))
+        var y = signed.replacing(with: small, where: a .< V8(repeating: 0.625))
+        y.replace(with: x, where: x .!= x)
+        return y
+    }
+}
+
+// MARK: - sigmoid
+
+extension Fast {
+    /// σ(x) = 1/(1 + e⁻ˣ) for eight lanes.
+    ///
+    /// Method: e = e^{−|x|} ∈ (0, 1] never overflows; σ(x) = 1/(1 + e) for x ≥ 0 and
+    /// e/(1 + e) for x < 0, one division either way, so tiny results (x down to −103) keep full
+    /// relative precision. σ(+inf) = 1, σ(−inf) = 0, NaN stays NaN.
+    @inline(__always)
+    static func sigmoid(_ x: V8) -> V8 {
+        let signBit = U8(repeating: 0x8000_0000)
+        let negativeAbs = float(bits(x) | signBit)                  // −|x|
+        let e = exp(negativeAbs)
+        let numerator = V8(repeating: 1).replacing(with: e, where: x .< V8(repeating: 0))
+        return onePlusDivide(numerator, V8(), e)
+    }
+
+    /// (n + nLo)/(1 + e) for e ∈ [0, 1] with the roundings of 1 + e, of the numerator's split
+    /// and of the quotient compensated (Dekker 1971: 1 + e = h + l exactly since |e| ≤ 1; the
+    /// remainder n − q·h is exact with an FMA). One division (the reciprocal of h), then one
+    /// correction step: error ≈ 0.5 ulp + the inputs' own.
+    @inline(__always)
+    static func onePlusDivide(_ n: V8, _ nLo: V8, _ e: V8) -> V8 {
+        let one = V8(repeating: 1)
+        let h = one + e
+        let l = (one - h) + e                                   // 1 + e − h, exact
+        let rcp = one / h
+        let q = n * rcp
+        let r = fma(-q, h, n)                                   // n − q·h, exact
+        return fma(r + nLo - q * l, rcp, q)
+    }
+}
+
+// MARK: - GELU
+
+extension Fast {
+    /// GELU with the tanh approximation (Hendrycks & Gimpel 2016):
+    /// gelu(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), for eight lanes.
+    ///
+    /// Method: ½(1 + tanh u) = σ(2u) exactly, so gelu(x) = x·σ(2u) — no cancellation for
+    /// negative x. 2u is computed in Double (its rounding would otherwise be amplified by up to
+    /// |2u| ≈ 100 in e^{2u}) and split into hi + lo; e = e^{−|2u|} = p·2ⁿ with the lo part folded
+    /// into p. For x ≥ 0: x/(1 + e); for x < 0: (x·p/(1 + e))·2ⁿ, scaled last so subnormal
+    /// results round once; below x = −11 the result is −0. gelu(−inf) = −0, gelu(+inf) = +inf, NaN stays NaN.
+    @inline(__always)
+    static func gelu(_ x: V8) -> V8 {
+        // w = −|2u| in Double, clamped at −120 so that n and the scale factors stay in range.
+        let xd = gb_widen8(x)
+        let k1 = SIMD8<Double>(repeating: 1.5957691216057308)          // 2·√(2/π)
+        let k3 = SIMD8<Double>(repeating: 1.5957691216057308 * 0.044715)
+        let twoU = xd * (k1 + k3 * (xd * xd))
+        let floor = SIMD8<Double>(repeating: -120)
+        var w = twoU.replacing(with: -twoU, where: twoU .> SIMD8<Double>())    // −|2u|
+        w.replace(with: floor, where: w .< floor)
+        let hi = gb_narrow8(w)
+        let lo = gb_narrow8(w - gb_widen8(hi))
+        // e = p·2ⁿ with 2ⁿ = s1·s2 (two normal factors).
+        let (p0, t) = expReduced(hi)
+        let p = fma(p0, lo, p0)                                           // e^{hi+lo} ≈ e^{hi}(1 + lo)
+        let n = SIMD8<Int32>(truncatingIfNeeded: bits(t) &- bits(V8(repeating: 0x1.8p23)))
+        let n1 = n &>> 1
+        let n2 = n &- n1
+        let s1 = float(U8(truncatingIfNeeded: (n1 &+ 127) &<< 23))
+        let s2 = float(U8(truncatingIfNeeded: (n2 &+ 127) &<< 23))
+        let e = (p * s1) * s2
+        let negative = x .< V8(repeating: 0)
+        let xp = x * p
+        let xpLo = fma(x, p, -xp)                                         // x·p − xp, exact
+        let numerator = x.replacing(with: xp, where: negative)
+        let numeratorLo = V8().replacing(with: xpLo, where: negative)
+        let q = onePlusDivide(numerator, numeratorLo, e)
+        var y = q.replacing(with: (q * s1) * s2, where: negative)
+        // Below −11, |x|·e^{2u} < 2⁻¹⁵⁰: the result rounds to −0 (also for −inf).
+        y.replace(with: V8(repeating: -0.0), where: x .< V8(repeating: -11))
+        y.replace(with: x, where: (x .!= x) .| (x .== V8(repeating: .infinity)))
+        return y
+    }
+}

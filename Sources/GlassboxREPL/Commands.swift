@@ -1,0 +1,117 @@
+// MARK: - `:command` table
+
+/// One REPL command: `:name ARGUMENTS`. Commands are entries in a table rather than cases of a
+/// switch, so later features (`:step`, `:walk`, `:lesson`, `:save`, `:export`) add themselves
+/// with `CommandTable.register` without touching the dispatcher.
+public struct REPLCommand {
+    /// The name after the colon: `time` for `:time`.
+    public var name: String
+    /// Other names that run it: `q` and `exit` for `:quit`.
+    public var aliases: [String]
+    /// How the arguments are written in help: `EXPR`, `[N]`, or empty.
+    public var arguments: String
+    /// One line for `:help`.
+    public var help: String
+    /// Runs the command with the text after its name (trimmed; empty when there is none).
+    public var run: (REPL, String) -> Void
+
+    public init(
+        name: String, aliases: [String] = [], arguments: String = "", help: String,
+        run: @escaping (REPL, String) -> Void
+    ) {
+        self.name = name
+        self.aliases = aliases
+        self.arguments = arguments
+        self.help = help
+        self.run = run
+    }
+
+    /// `:time EXPR`, as the command is written in help.
+    public var usage: String { arguments.isEmpty ? ":" + name : ":" + name + " " + arguments }
+}
+
+/// The commands a REPL knows, in the order `:help` lists them.
+public struct CommandTable {
+    public private(set) var commands: [REPLCommand] = []
+
+    public init(_ commands: [REPLCommand] = []) {
+        for command in commands { register(command) }
+    }
+
+    /// Adds a command, replacing one of the same name.
+    public mutating func register(_ command: REPLCommand) {
+        if let index = commands.firstIndex(where: { $0.name == command.name }) {
+            commands[index] = command
+        } else {
+            commands.append(command)
+        }
+    }
+
+    /// Every name and alias, for Tab completion.
+    public var names: [String] { commands.flatMap { [$0.name] + $0.aliases } }
+
+    /// What `:word` means.
+    public enum Lookup {
+        case found(REPLCommand)
+        case ambiguous([String])
+        case unknown(suggestion: String?)
+    }
+
+    /// Finds a command by exact name or alias, else by a prefix only one command has
+    /// (`:prec 3` is `:precision 3`).
+    public func lookup(_ word: String) -> Lookup {
+        if let exact = commands.first(where: { $0.name == word || $0.aliases.contains(word) }) {
+            return .found(exact)
+        }
+        let byPrefix = commands.filter { $0.name.hasPrefix(word) }
+        if byPrefix.count == 1 { return .found(byPrefix[0]) }
+        if byPrefix.count > 1 { return .ambiguous(byPrefix.map(\.name)) }
+        return .unknown(suggestion: closestName(to: word, among: commands.map(\.name)))
+    }
+}
+
+/// Splits `:name rest of line` into the name and its argument text.
+func splitCommand(_ line: String) -> (name: String, argument: String) {
+    let body = line.drop(while: { $0 == " " || $0 == "\t" }).dropFirst()   // the ':'
+    let name = body.prefix(while: { !$0.isWhitespace })
+    let argument = body.dropFirst(name.count).trimmingWhitespace()
+    return (String(name), argument)
+}
+
+// MARK: - Small helpers
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        let start = drop(while: \.isWhitespace)
+        return String(start.reversed().drop(while: \.isWhitespace).reversed())
+    }
+}
+
+/// The name within edit distance 2 (or a third of its length) of `word`, for "did you mean".
+func closestName(to word: String, among names: [String]) -> String? {
+    let limit = max(2, word.count / 3)
+    var best: (name: String, distance: Int)? = nil
+    for name in names {
+        let distance = editDistance(word, name)
+        if distance <= limit, distance < (best?.distance ?? Int.max) { best = (name, distance) }
+    }
+    return best?.name
+}
+
+/// Levenshtein distance over characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,108 @@
+import GlassboxLanguage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Starting Glassbox
+
+/// What the command line starts: the notebook on a terminal, a script from stdin or files, or
+/// one piece of code. Each returns the process's exit status: 0 when every cell ran, 1 when a
+/// cell failed, 2 when a file cannot be read, 130 when Ctrl-C stopped a script.
+public enum Launcher {
+    public static let version = "0.1.0"
+
+    /// `glassbox`: the notebook when standard input is a terminal, else stdin as a script.
+    public static func start(json: Bool) -> Int32 {
+        Terminal.adoptUTF8Locale()
+        InterruptSignal.install()
+        if !json, Terminal.isTerminal(STDIN_FILENO), let reader = EditLineReader(historyFile: HistoryFile.standard()) {
+            return notebook(reader: reader)
+        }
+        let reader = PlainLineReader()
+        return runScript(reader: reader, fileName: "<stdin>", json: json, session: Session())
+    }
+
+    /// `glassbox -e CODE`.
+    public static func evaluate(_ code: String, json: Bool) -> Int32 {
+        InterruptSignal.install()
+        return runScript(reader: ScriptedLineReader(source: code), fileName: nil, json: json, session: Session())
+    }
+
+    /// `glassbox run FILE...`: the files run in order in one session, so a later file sees the
+    /// variables of an earlier one.
+    public static func run(files: [String], json: Bool) -> Int32 {
+        InterruptSignal.install()
+        let session = Session()
+        var status: Int32 = 0
+        var cellsBefore = 0
+        for path in files {
+            guard let source = readTextFile(path) else {
+                StandardStream.error().write("glassbox: cannot read \(path): \(String(cString: strerror(errno)))\n")
+                return 2
+            }
+            let repl = makeScriptREPL(reader: ScriptedLineReader(source: source), fileName: path, json: json, session: session)
+            repl.cellNumber = cellsBefore + 1
+            repl.run()
+            cellsBefore = repl.cellNumber - 1
+            if repl.wasInterrupted { return 130 }
+            if repl.failedCells > 0 { status = 1 }
+        }
+        return status
+    }
+
+    // MARK: Pieces
+
+    static func notebook(reader: EditLineReader) -> Int32 {
+        let output = StandardStream.output()
+        let style = Style(enabled: Terminal.wantsColour(fd: STDOUT_FILENO))
+        let repl = REPL(
+            session: Session(), reader: reader, presentation: .notebook,
+            renderer: Renderer(style: style, lineWidth: Terminal.columns()),
+            output: output, errors: StandardStream.error())
+        output.write(style.heading("Glassbox \(version)") + " — tensors you can see through. "
+                     + ":help for help, Ctrl-D to quit.\n\n")
+        repl.run()
+        return 0
+    }
+
+    static func runScript(reader: LineReader, fileName: String?, json: Bool, session: Session) -> Int32 {
+        let repl = makeScriptREPL(reader: reader, fileName: fileName, json: json, session: session)
+        repl.run()
+        if repl.wasInterrupted { return 130 }
+        return repl.failedCells > 0 ? 1 : 0
+    }
+
+    static func makeScriptREPL(reader: LineReader, fileName: String?, json: Bool, session: Session) -> REPL {
+        var renderer = Renderer(style: Style(enabled: !json && Terminal.wantsColour(fd: STDOUT_FILENO)))
+        renderer.errorStyle = Style(enabled: !json && Terminal.wantsColour(fd: STDERR_FILENO))
+        return REPL(
+            session: session, reader: reader,
+            presentation: json ? .json : .script(fileName: fileName),
+            renderer: renderer,
+            output: StandardStream.output(), errors: StandardStream.error())
+    }
+}
+
+/// The whole of a text file, or nil (errno set) when it cannot be read.
+func readTextFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        errno = EISDIR
+        return nil
+    }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

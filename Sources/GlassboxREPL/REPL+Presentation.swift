@@ -1,0 +1,83 @@
+import GlassboxLanguage
+
+// MARK: - Showing results
+
+extension REPL {
+    /// Shows what a cell produced, in the REPL's presentation.
+    func present(_ result: CellResult, cell: Int, startLine: Int) {
+        switch presentation {
+        case .notebook:
+            if let value = result.lastValue, !value.isNone {
+                output.write(renderer.output(value, cell: cell, precision: session.precision) + "\n")
+            }
+            if let error = result.error {
+                if error.kind == .interrupted { startBelowEchoedInterrupt() }
+                output.write(renderer.diagnostic(error, cellName: cellName(cell, startLine: startLine)) + "\n")
+            }
+        case .script(let fileName):
+            for statement in result.statements where !statement.silenced {
+                guard let value = statement.value, !value.isNone else { continue }
+                output.write(renderer.value(value, precision: session.precision) + "\n")
+            }
+            if let error = result.error {
+                errors.write(located(error, in: fileName, startLine: startLine, cell: cell) + "\n")
+            }
+        case .json:
+            for statement in result.statements where !statement.silenced {
+                guard let value = statement.value, let line = JSON.cellValue(value, cell: cell) else { continue }
+                output.write(line + "\n")
+            }
+            if let error = result.error {
+                output.write(JSON.cellError(error, cell: cell) + "\n")
+            }
+        }
+    }
+
+    /// A terminal echoes Ctrl-C as `^C` where the cursor is; start the next message below it.
+    func startBelowEchoedInterrupt() {
+        if reader is EditLineReader { output.write("\n") }
+    }
+
+    /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`):
+    /// the cell's own line numbers are shifted by the line the cell starts on.
+    func located(_ error: Diagnostic, in fileName: String?, startLine: Int, cell: Int) -> String {
+        let name = cellName(cell, startLine: startLine)
+        guard error.source.name == name else { return renderer.diagnostic(error, cellName: name) }
+        var text = error.formatted(relativeTo: error.source)
+        // A multi-line cell's error already starts `name:line:column: `; replace it.
+        let cellPrefix = "\(name):\(error.line):\(error.column): "
+        if text.hasPrefix(cellPrefix) { text.removeFirst(cellPrefix.count) }
+        if let fileName { text = "\(fileName):\(startLine + error.line - 1):\(error.column): " + text }
+        return renderer.colouring(text)
+    }
+
+    /// A line from `print(…)` in the running cell. In JSON it becomes
+    /// `{"cell": n, "print": "…"}`, so standard output stays one JSON object per line.
+    func printed(_ line: String) {
+        switch presentation {
+        case .notebook, .script:
+            output.write(line + "\n")
+        case .json:
+            output.write("{\"cell\": \(runningCell), \"print\": \(jsonString(line))}\n")
+        }
+    }
+}
+
+/// `text` as a JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}

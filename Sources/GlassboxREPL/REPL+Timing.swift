@@ -1,0 +1,106 @@
+import GlassboxLanguage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - :time
+
+extension REPL {
+    /// `:time EXPR`, after IPython's `%timeit`: find a loop count whose run takes at least
+    /// 0.2 s (1, 2, 5, 10, 20, 50, … loops), then time 7 such runs and report the median time
+    /// per loop, with the fastest. Parsing is part of each loop, as for a typed cell. Stops
+    /// early on an error, on Ctrl-C, or once 10 s have passed (keeping the runs done so far).
+    func time(_ code: String) {
+        guard !code.isEmpty else {
+            return problem("`:time` needs code to time, as in `:time A @ B`")
+        }
+        let minimumRun = timingMinimumRun, runs = 7, budget = 10.0
+        let started = monotonicSeconds()
+        var loops = 1
+        var perLoop: [Double] = []
+        // Calibrate: the first run long enough also counts as the first sample.
+        while true {
+            guard let seconds = timeLoops(code, loops) else { return }
+            if seconds >= minimumRun || loops >= 1_000_000_000 {
+                perLoop.append(seconds / Double(loops))
+                break
+            }
+            loops = Self.nextLoopCount(after: loops)
+        }
+        while perLoop.count < runs, monotonicSeconds() - started < budget {
+            guard let seconds = timeLoops(code, loops) else { return }
+            perLoop.append(seconds / Double(loops))
+        }
+        let sorted = perLoop.sorted()
+        let median = sorted.count % 2 == 1
+            ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let runWord = sorted.count == 1 ? "run" : "runs"
+        let loopWord = loops == 1 ? "loop" : "loops"
+        say("\(Self.duration(median)) per loop (median of \(sorted.count) \(runWord), \(loops) \(loopWord) each; "
+            + "fastest \(Self.duration(sorted[0])))")
+    }
+
+    /// Runs `code` `count` times; the seconds it took, or nil (error shown) when a run failed.
+    private func timeLoops(_ code: String, _ count: Int) -> Double? {
+        let start = monotonicSeconds()
+        for _ in 0..<count {
+            // Code too small to poll the flag itself still stops on Ctrl-C between runs.
+            if InterruptSignal.isPending {
+                startBelowEchoedInterrupt()
+                problem("`:time` interrupted")
+                return nil
+            }
+            let result = session.run(code, name: ":time")
+            if let error = result.error {
+                if error.kind == .interrupted { startBelowEchoedInterrupt() }
+                let sink = isNotebook ? output : errors
+                sink.write(renderer.diagnostic(error, cellName: ":time") + "\n")
+                return nil
+            }
+        }
+        return monotonicSeconds() - start
+    }
+
+    /// 1, 2, 5, 10, 20, 50, …
+    static func nextLoopCount(after loops: Int) -> Int {
+        var decade = 1
+        while decade * 10 <= loops { decade *= 10 }
+        switch loops / decade {
+        case 1: return 2 * decade
+        case 2...4: return 5 * decade
+        default: return 10 * decade
+        }
+    }
+
+    /// Three significant digits in ns, µs, ms or s.
+    static func duration(_ seconds: Double) -> String {
+        let (value, unit): (Double, String) =
+            seconds < 1e-6 ? (seconds * 1e9, "ns")
+            : seconds < 1e-3 ? (seconds * 1e6, "µs")
+            : seconds < 1 ? (seconds * 1e3, "ms")
+            : (seconds, "s")
+        let decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2
+        return formatFixed(value, decimals: decimals) + " " + unit
+    }
+
+    /// `value` with `decimals` digits after the point, rounded half away from zero.
+    static func formatFixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e15 else { return "\(value)" }
+        let whole = Int(scaled)
+        if decimals == 0 { return "\(whole)" }
+        let divisor = Int(scale)
+        let fraction = String(abs(whole) % divisor)
+        return "\(whole / divisor)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}

@@ -1,0 +1,178 @@
+import XCTest
+@testable import GlassboxKernels
+import GlassboxKernelsFast
+
+/// The public `Kernels.*` entry points (which take the fast, threaded path on this CPU) against
+/// the plain `Reference.*` loops, on awkward sizes (1, 7, 33, 129, and sizes large enough to be
+/// split over the cores) and extreme values (±1e4, 0, subnormals).
+final class FastDispatchTests: XCTestCase {
+    override func setUp() {
+        Interrupt.clear()
+    }
+
+    func close(_ a: [Float], _ b: [Float], rel: Float, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        var worst: Float = 0, at = 0
+        for i in 0..<min(a.count, b.count) {
+            if a[i].isNaN && b[i].isNaN { continue }
+            if a[i] == b[i] { continue }
+            let e = abs(a[i] - b[i]) / (abs(b[i]) + 1)
+            if !(e <= worst) { worst = e.isNaN ? .infinity : e; at = i }
+        }
+        XCTAssertLessThanOrEqual(worst, rel, "\(what): fast \(a.isEmpty ? 0 : a[at]) vs reference \(b.isEmpty ? 0 : b[at]) at \(at)",
+                                 file: file, line: line)
+    }
+
+    func testFastPathIsTakenHere() {
+        XCTAssertEqual(Kernels.useFast, Kernels.cpuHasAVX2FMA && getenv("GLASSBOX_KERNELS") == nil)
+    }
+
+    func testGemmMatchesReference() {
+        var rng = SplitMix(seed: 51)
+        for (m, n, k) in [(1, 1, 1), (7, 33, 129), (129, 7, 33), (200, 130, 70), (33, 300, 257)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = rng.array(m * k), b = rng.array(k * n)
+                var c1 = rng.array(m * n), c2 = c1
+                let lda = ta ? m : k, ldb = tb ? k : n
+                Kernels.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c1, ldc: n, accumulate: true)
+                Reference.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c2, ldc: n, accumulate: true)
+                close(c1, c2, rel: Float(k) * 2e-7, "gemm \(m)×\(n)×\(k) \(ta) \(tb)")
+            }
+        }
+    }
+
+    func testUnaryMatchesReference() {
+        var rng = SplitMix(seed: 52)
+        let extremes: [Float] = [1e4, -1e4, 0, -0.0, 1e-40, -1e-40, 88.5, -88.5, -104, 30, -30]
+        for count in [1, 7, 33, 129, 70_001] {
+            var x = rng.array(count, -12, 12)
+            for (i, e) in extremes.enumerated() where i < count { x[i] = e }
+            for op: UnaryOp in [.exp, .log, .tanh, .sigmoid, .gelu, .relu, .sqrt, .abs, .neg] {
+                let input = (op == .log || op == .sqrt) ? x.map { abs($0) } : x
+                var y1 = [Float](repeating: 0, count: count), y2 = y1
+                Kernels.unary(op, &y1, input, count: count)
+                Reference.unary(op, &y2, input, count: count)
+                // 2 ulp from libm; the reference's GELU loses digits for x < −3 (1 + tanh
+                // cancels), so compare it on absolute error there.
+                if op == .gelu {
+                    for i in 0..<count { XCTAssertEqual(y1[i], y2[i], accuracy: 3e-7 * max(1, abs(y2[i])), "gelu(\(input[i]))") }
+                } else {
+                    close(y1, y2, rel: 3e-7, "\(op) n=\(count)")
+                }
+            }
+        }
+    }
+
+    func testSoftmaxFamilyMatchesReference() {
+        var rng = SplitMix(seed: 53)
+        for (rows, cols) in [(1, 1), (7, 33), (129, 7), (300, 257)] {
+            var x = rng.array(rows * cols, -30, 30)
+            x[0] = 1e4
+            var y1 = [Float](repeating: 0, count: x.count), y2 = y1
+            Kernels.softmaxRows(&y1, x, rows: rows, cols: cols)
+            Reference.softmaxRows(&y2, x, rows: rows, cols: cols)
+            close(y1, y2, rel: 1e-6, "softmax \(rows)×\(cols)")
+            Kernels.logSoftmaxRows(&y1, x, rows: rows, cols: cols)
+            Reference.logSoftmaxRows(&y2, x, rows: rows, cols: cols)
+            close(y1, y2, rel: 2e-6, "logSoftmax \(rows)×\(cols)")
+        }
+    }
+
+    func testLayerNormMatchesReference() {
+        var rng = SplitMix(seed: 54)
+        for (rows, cols) in [(1, 1), (7, 33), (129, 7), (300, 129)] {
+            let x = rng.array(rows * cols, -3, 3), g = rng.array(cols), b = rng.array(cols), dy = rng.array(rows * cols)
+            var y1 = [Float](repeating: 0, count: x.count), y2 = y1, n1 = y1, n2 = y1
+            var mean1 = [Float](repeating: 0, count: rows), mean2 = mean1, rstd1 = mean1, rstd2 = mean1, var1 = mean1, var2 = mean1
+            Kernels.layerNormForward(y: &y1, mean: &mean1, rstd: &rstd1, x: x, gamma: g, beta: b, rows: rows, cols: cols,
+                                     eps: 1e-5, variance: &var1, normalized: &n1)
+            Reference.layerNormForward(y: &y2, mean: &mean2, rstd: &rstd2, x: x, gamma: g, beta: b, rows: rows, cols: cols,
+                                       eps: 1e-5, variance: &var2, normalized: &n2)
+            close(y1, y2, rel: 2e-5, "layerNorm y"); close(n1, n2, rel: 2e-5, "layerNorm x̂")
+            close(mean1, mean2, rel: 1e-5, "mean"); close(rstd1, rstd2, rel: 2e-5, "rstd"); close(var1, var2, rel: 2e-5, "variance")
+            var dx1 = y1, dx2 = y1, dg1 = g, dg2 = g, db1 = b, db2 = b
+            Kernels.layerNormBackward(dx: &dx1, dgamma: &dg1, dbeta: &db1, dy: dy, x: x, mean: mean2, rstd: rstd2,
+                                      gamma: g, rows: rows, cols: cols)
+            Reference.layerNormBackward(dx: &dx2, dgamma: &dg2, dbeta: &db2, dy: dy, x: x, mean: mean2, rstd: rstd2,
+                                        gamma: g, rows: rows, cols: cols)
+            close(dx1, dx2, rel: 1e-4, "layerNorm dx"); close(dg1, dg2, rel: 1e-4, "dgamma"); close(db1, db2, rel: 1e-4, "dbeta")
+        }
+    }
+
+    func testLSTMCellMatchesReference() {
+        var rng = SplitMix(seed: 55)
+        for (batch, H) in [(1, 1), (7, 33), (33, 129)] {
+            let pre = rng.array(batch * 4 * H, -4, 4), cPrev = rng.array(batch * H), dh = rng.array(batch * H), dc = rng.array(batch * H)
+            var g1 = [Float](repeating: 0, count: batch * 4 * H), g2 = g1
+            var c1 = [Float](repeating: 0, count: batch * H), c2 = c1, t1 = c1, t2 = c1, h1 = c1, h2 = c1
+            Kernels.lstmCellForward(gates: &g1, c: &c1, tanhC: &t1, h: &h1, preact: pre, cPrev: cPrev, batch: batch, hidden: H)
+            Reference.lstmCellForward(gates: &g2, c: &c2, tanhC: &t2, h: &h2, preact: pre, cPrev: cPrev, batch: batch, hidden: H)
+            close(g1, g2, rel: 3e-7, "gates"); close(c1, c2, rel: 3e-7, "c"); close(h1, h2, rel: 3e-7, "h")
+            var dp1 = g1, dp2 = g1, dcp1 = c1, dcp2 = c1
+            Kernels.lstmCellBackward(dPreact: &dp1, dcPrev: &dcp1, dh: dh, dc: dc, gates: g2, cPrev: cPrev, tanhC: t2, batch: batch, hidden: H)
+            Reference.lstmCellBackward(dPreact: &dp2, dcPrev: &dcp2, dh: dh, dc: dc, gates: g2, cPrev: cPrev, tanhC: t2, batch: batch, hidden: H)
+            close(dp1, dp2, rel: 1e-6, "dPreact"); close(dcp1, dcp2, rel: 1e-6, "dcPrev")
+        }
+    }
+
+    func testAttentionMatchesReference() {
+        var rng = SplitMix(seed: 56)
+        for (batch, tq, tk, d, dv, masked) in [(1, 1, 1, 1, 1, false), (3, 7, 7, 33, 5, true), (8, 40, 40, 16, 16, true), (2, 9, 17, 8, 3, false)] {
+            let q = rng.array(batch * tq * d), k = rng.array(batch * tk * d), v = rng.array(batch * tk * dv), dOut = rng.array(batch * tq * dv)
+            var mask: [Float]? = nil
+            if masked { mask = [Float](repeating: 0, count: tq * tk); mask!.withUnsafeMutableBufferPointer { Kernels.causalMask($0.baseAddress!, n: tq) } }
+            let scale = 1 / Float(d).squareRoot()
+            var o1 = [Float](repeating: 0, count: batch * tq * dv), o2 = o1
+            var w1 = [Float](repeating: 0, count: batch * tq * tk), w2 = w1, s1 = w1, s2 = w1, ss1 = w1, ss2 = w1, ms1 = w1, ms2 = w1
+            let mp = mask.map { UnsafeMutablePointer<Float>.allocate(capacity: $0.count) }
+            defer { mp?.deallocate() }
+            if let mask, let mp { mp.initialize(from: mask, count: mask.count) }
+            Kernels.attentionForward(out: &o1, weights: &w1, q: q, k: k, v: v, mask: mp, batch: batch, tq: tq, tk: tk, d: d, dv: dv,
+                                     scale: scale, scores: &s1, scaledScores: &ss1, maskedScores: &ms1)
+            Reference.attentionForward(out: &o2, weights: &w2, q: q, k: k, v: v, mask: mp, batch: batch, tq: tq, tk: tk, d: d, dv: dv,
+                                       scale: scale, scores: &s2, scaledScores: &ss2, maskedScores: &ms2)
+            close(o1, o2, rel: 2e-6, "attention out"); close(w1, w2, rel: 2e-6, "weights")
+            close(s1, s2, rel: 2e-6, "scores"); close(ss1, ss2, rel: 2e-6, "scaled"); close(ms1, ms2, rel: 2e-6, "masked")
+            var dq1 = q, dq2 = q, dk1 = k, dk2 = k, dv1 = v, dv2 = v
+            Kernels.attentionBackward(dq: &dq1, dk: &dk1, dv: &dv1, dOut: dOut, q: q, k: k, v: v, weights: w2,
+                                      batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+            Reference.attentionBackward(dq: &dq2, dk: &dk2, dv: &dv2, dOut: dOut, q: q, k: k, v: v, weights: w2,
+                                        batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: scale)
+            close(dq1, dq2, rel: 5e-6, "dq"); close(dk1, dk2, rel: 5e-6, "dk"); close(dv1, dv2, rel: 5e-6, "dv")
+        }
+    }
+
+    func testOptimizersMatchReference() {
+        var rng = SplitMix(seed: 57)
+        for count in [1, 7, 33, 129, 100_003] {
+            let p0 = rng.array(count), g = rng.array(count), m0 = rng.array(count, 0, 0.1), v0 = rng.array(count, 0, 0.01)
+            var p1 = p0, p2 = p0, m1 = m0, m2 = m0, vv1 = v0, vv2 = v0
+            var mh1 = p0, mh2 = p0, vh1 = p0, vh2 = p0, u1 = p0, u2 = p0
+            Kernels.adamStep(param: &p1, m: &m1, v: &vv1, grad: g, count: count, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+                             t: 3, mHat: &mh1, vHat: &vh1, update: &u1)
+            Reference.adamStep(param: &p2, m: &m2, v: &vv2, grad: g, count: count, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+                               t: 3, mHat: &mh2, vHat: &vh2, update: &u2)
+            // The reference forms 1 − β₂ᵗ from `powf` in Float, which cancels (0.999³ = 0.997003 ± 6e−8,
+            // so 1 − β₂³ is off by ~2e−5 relative); the fast kernel forms it in Double, as PyTorch
+            // does in Python. v̂ and the update may differ by that much, nothing else.
+            close(p1, p2, rel: 1e-6, "adam param"); close(m1, m2, rel: 1e-6, "m"); close(vv1, vv2, rel: 1e-6, "v")
+            close(mh1, mh2, rel: 1e-6, "m̂"); close(vh1, vh2, rel: 3e-5, "v̂"); close(u1, u2, rel: 3e-5, "update")
+            var q1 = p0, q2 = p0, vel1 = m0, vel2 = m0, up1 = p0, up2 = p0
+            Kernels.sgdStep(param: &q1, velocity: &vel1, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &up1)
+            Reference.sgdStep(param: &q2, velocity: &vel2, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &up2)
+            close(q1, q2, rel: 1e-6, "sgd param"); close(vel1, vel2, rel: 1e-6, "velocity"); close(up1, up2, rel: 1e-6, "sgd update")
+        }
+    }
+
+    /// A requested interrupt stops a large threaded product before it finishes (the caller
+    /// then throws); the flag is cleared again for the other tests.
+    func testInterruptStopsLargeGemm() {
+        let n = 512
+        let a = [Float](repeating: 1, count: n * n), b = a
+        var c = [Float](repeating: -1, count: n * n)
+        Interrupt.request()
+        Kernels.gemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n, accumulate: false)
+        Interrupt.clear()
+        XCTAssert(c.contains(-1), "an interrupted product should stop early")
+    }
+}

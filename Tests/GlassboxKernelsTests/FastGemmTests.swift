@@ -1,0 +1,127 @@
+import XCTest
+@testable import GlassboxKernelsFast
+
+/// `Fast.gemm` against a naive triple loop in `Double` on awkward sizes: 1, primes, one past
+/// and one short of the 6×16 tile and of the KC = 256 / MC = 144 blocks, both transposes,
+/// accumulation, and leading dimensions wider than the rows.
+final class FastGemmTests: XCTestCase {
+    /// A strided m×n matrix of small random values with row stride `ld` ≥ n; the padding
+    /// holds NaN so that a kernel reading past a row would poison the result.
+    struct Matrix {
+        var rows: Int, cols: Int, ld: Int
+        var data: [Float]
+        init(rows: Int, cols: Int, ld: Int, rng: inout SplitMix) {
+            self.rows = rows; self.cols = cols; self.ld = ld
+            data = [Float](repeating: .nan, count: max(1, rows * ld))
+            for i in 0..<rows { for j in 0..<cols { data[i * ld + j] = rng.uniform() * 2 - 1 } }
+        }
+        subscript(i: Int, j: Int) -> Float { data[i * ld + j] }
+    }
+
+    /// Runs one product and checks every element of C (and that C's padding is untouched).
+    func check(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, accumulate: Bool, pad: Int,
+        rng: inout SplitMix, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        // Stored shapes: A is m×k (or k×m when transposed), B is k×n (or n×k).
+        let a = transA
+            ? Matrix(rows: k, cols: m, ld: m + pad, rng: &rng)
+            : Matrix(rows: m, cols: k, ld: k + pad, rng: &rng)
+        let b = transB
+            ? Matrix(rows: n, cols: k, ld: k + pad, rng: &rng)
+            : Matrix(rows: k, cols: n, ld: n + pad, rng: &rng)
+        var c = Matrix(rows: m, cols: n, ld: n + pad, rng: &rng)
+        let c0 = c.data
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                c.data.withUnsafeMutableBufferPointer { pc in
+                    Fast.gemm(
+                        transA: transA, transB: transB, m: m, n: n, k: k,
+                        a: pa.baseAddress!, lda: a.ld, b: pb.baseAddress!, ldb: b.ld,
+                        c: pc.baseAddress!, ldc: c.ld, accumulate: accumulate)
+                }
+            }
+        }
+        var worst = 0.0
+        var worstAt = (0, 0)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = accumulate ? Double(c0[i * c.ld + j]) : 0
+                var magnitude = abs(sum)
+                for p in 0..<k {
+                    let x = Double(transA ? a[p, i] : a[i, p])
+                    let y = Double(transB ? b[j, p] : b[p, j])
+                    sum += x * y
+                    magnitude += abs(x * y)
+                }
+                // Float accumulation error is at most ~k·ε·Σ|aᵢbᵢ|; allow that, never less.
+                let error = abs(Double(c[i, j]) - sum) / (magnitude * Double(k + 2) * 1.2e-7 + 1e-30)
+                if !(error <= worst) { worst = error.isNaN ? .infinity : error; worstAt = (i, j) }
+            }
+            for j in n..<c.ld where i * c.ld + j < c.data.count {
+                XCTAssert(c.data[i * c.ld + j].isNaN, "padding of C written at (\(i), \(j))", file: file, line: line)
+            }
+        }
+        XCTAssertLessThanOrEqual(
+            worst, 1,
+            "gemm transA=\(transA) transB=\(transB) m=\(m) n=\(n) k=\(k) acc=\(accumulate) pad=\(pad): "
+                + "error/bound \(worst) at \(worstAt)",
+            file: file, line: line)
+    }
+
+    func testAwkwardSizesAllTransposes() {
+        var rng = SplitMix(seed: 1)
+        let sizes = [1, 2, 5, 6, 7, 15, 16, 17, 33, 64, 129]
+        for transA in [false, true] {
+            for transB in [false, true] {
+                for m in sizes {
+                    for n in [1, 7, 16, 33, 129] {
+                        let k = sizes[(m + n) % sizes.count]
+                        check(transA: transA, transB: transB, m: m, n: n, k: k,
+                              accumulate: (m + n) % 2 == 0, pad: m % 3, rng: &rng)
+                    }
+                }
+            }
+        }
+    }
+
+    func testBlockBoundaries() {
+        var rng = SplitMix(seed: 2)
+        // Crosses KC = 256 (depth), MC = 144 (rows) and the NR/MR edges at once.
+        for (m, n, k) in [(145, 33, 257), (150, 17, 513), (7, 200, 256), (289, 47, 300)] {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    check(transA: transA, transB: transB, m: m, n: n, k: k,
+                          accumulate: transA, pad: 3, rng: &rng)
+                }
+            }
+        }
+    }
+
+    func testAccumulateAddsToExisting() {
+        var rng = SplitMix(seed: 3)
+        for accumulate in [false, true] {
+            check(transA: false, transB: false, m: 13, n: 21, k: 300, accumulate: accumulate, pad: 5, rng: &rng)
+        }
+    }
+
+    func testZeroDepthClearsOrKeeps() {
+        var c: [Float] = [1, 2, 3, 4]
+        let a: [Float] = [0], b: [Float] = [0]
+        Fast.gemm(transA: false, transB: false, m: 2, n: 2, k: 0, a: a, lda: 1, b: b, ldb: 2,
+                  c: &c, ldc: 2, accumulate: true)
+        XCTAssertEqual(c, [1, 2, 3, 4])
+        Fast.gemm(transA: false, transB: false, m: 2, n: 2, k: 0, a: a, lda: 1, b: b, ldb: 2,
+                  c: &c, ldc: 2, accumulate: false)
+        XCTAssertEqual(c, [0, 0, 0, 0])
+    }
+
+    func testExactSmallProduct() {
+        // [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]] = [[58,64],[139,154]]
+        let a: [Float] = [1, 2, 3, 4, 5, 6], b: [Float] = [7, 8, 9, 10, 11, 12]
+        var c = [Float](repeating: 0, count: 4)
+        Fast.gemm(transA: false, transB: false, m: 2, n: 2, k: 3, a: a, lda: 3, b: b, ldb: 2,
+                  c: &c, ldc: 2, accumulate: false)
+        XCTAssertEqual(c, [58, 64, 139, 154])
+    }
+}
