@@ -61,6 +61,7 @@ TARGETS = {
     "attention_fwd_bwd": "≤ PyTorch",
     "adam_1e6": "≤ 0.8 ms",
     "mlp_step": "≤ 0.5 ms",
+    "language_x_plus_1": "≤ 0.5 µs",
 }
 
 
@@ -292,6 +293,15 @@ def np_mlp(B=64, D=784, Hd=128, C=10):
     return lambda: measure(step)
 
 
+def np_x_plus_1(n=100_000):
+    """The Python side of `language_x_plus_1`: a Python loop of `x = x + 1` on 4 floats, per iteration."""
+    def loop():
+        x = np.zeros(4, dtype=np.float32)
+        for _ in range(n):
+            x = x + 1
+    return lambda: {k: v / n for k, v in measure(loop, samples=7, sample_seconds=0.05).items()}
+
+
 # ---- the table: row name → (work, NumPy side) ----
 ROWS = {
     "matmul_1024_2threads": ("matmul 1024×1024, 2 threads", lambda: np_matmul(1024, 2)),
@@ -308,6 +318,7 @@ ROWS = {
     "attention_fwd_bwd": ("attention, B=8, T=128, d=64, with projections: forward + backward", np_attention),
     "adam_1e6": ("Adam step on 10⁶ parameters", np_adam),
     "mlp_step": ("MLP 784-128-10, batch 64: forward + backward + Adam", np_mlp),
+    "language_x_plus_1": ("`x = x + 1` on 4 floats in a loop, per iteration (Glassbox language vs Python)", np_x_plus_1),
 }
 
 

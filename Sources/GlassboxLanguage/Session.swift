@@ -173,6 +173,14 @@ public final class Session {
         boundOrder.append(slot)
     }
 
+    /// Gives every tensor bound to a user variable that takes part in autograd and has no name
+    /// yet the variable's name, so that backward traces can label named intermediates.
+    func nameTensors() {
+        for s in boundOrder {
+            if case .tensor(let t)? = s.value, t.requiresGrad, t.name == nil { t.name = s.name }
+        }
+    }
+
     func emit(_ line: String) {
         if let output { output(line) } else { printed.append(line) }
     }

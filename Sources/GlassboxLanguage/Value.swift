@@ -8,7 +8,7 @@ public enum Value {
     case string(String)
     case tuple(TupleValue)
     case function(Function)
-    // case optimizer(Optimizer)  — comes with the optimizers (GlassboxTensors)
+    case optimizer(Optimizer)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
     /// "Nothing": what `seed`, `backward`, `step`, `print` and loops return. Never shown.
@@ -21,6 +21,7 @@ public enum Value {
         case .string: return "string"
         case .tuple: return "tuple"
         case .function: return "function"
+        case .optimizer: return "optimizer"
         case .explanation: return "explanation"
         case .none: return "nothing"
         }

@@ -3,7 +3,7 @@
 //
 //   swift run -c release --package-path Benchmarks glassbox-bench [ROW ...] [--list]
 
-let rows: [(name: String, run: () -> Measurement)] = kernelRows()
+let rows: [(name: String, run: () -> Measurement)] = kernelRows() + languageRows()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--list") {

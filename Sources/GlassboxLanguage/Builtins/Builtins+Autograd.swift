@@ -11,6 +11,7 @@ extension Builtins {
                 "Computes ∂y/∂t for every tensor t that the scalar y depends on (parameters and named " +
                 "intermediates), replacing earlier gradients.",
                 example: "backward(sum(W * W))") { a in
+            a.context.session.nameTensors()
             try Autograd.backward(try a.tensor(0))
             return .none
         },
