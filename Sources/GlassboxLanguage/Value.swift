@@ -43,7 +43,7 @@ public enum Value {
 /// `maxDepth` levels and `maxLeaves` values in all, so that no tuple is too deep to print or free.
 public struct TupleValue: RandomAccessCollection {
     public static let maxDepth = 64
-    public static let maxLeaves = 1_000_000
+    public static let maxLeaves = 100_000
 
     public let items: [Value]
     /// 1 + the depth of the deepest tuple inside.

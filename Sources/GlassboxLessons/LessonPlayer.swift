@@ -116,10 +116,16 @@ public final class LessonPlayer {
             let how = section == nil ? "Welcome back: resuming at" : "Starting at"
             lines.append(.note("\(how) section \(target) of \(sectionCount)" + (count > 0 ? " (the \(count) cells of the earlier sections ran first, so their variables exist)." : ".")))
             let entered = enter(target)
-            return step(lines + entered.lines, prefill: entered.prefill)
+            return step(lines + entered.lines + Self.howTo(entered), prefill: entered.prefill)
         }
         let entered = enter(0)
-        return step(lines + entered.lines, prefill: entered.prefill)
+        return step(lines + entered.lines + Self.howTo(entered), prefill: entered.prefill)
+    }
+
+    /// Said once, when the lesson opens with a cell in the input line.
+    static func howTo(_ step: LessonStep) -> [LessonLine] {
+        guard let prefill = step.prefill, !prefill.hasPrefix(":") else { return [] }
+        return [.note("The next cell is in your input line: Return runs it (edit it first if you like); Ctrl-U clears the line to type something else.")]
     }
 
     static func isHeading(_ block: Block) -> Bool {

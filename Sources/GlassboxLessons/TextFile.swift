@@ -41,6 +41,12 @@ public enum TextFile {
         return lstat(path, &info) == 0
     }
 
+    /// The last component of a path (`notes.md` for `a/b/notes.md`).
+    public static func baseName(_ path: String) -> String { split(path).base }
+
+    /// The folder of a path (`.` for a bare file name).
+    public static func directoryName(_ path: String) -> String { split(path).directory }
+
     /// Whether `path` is a directory.
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()

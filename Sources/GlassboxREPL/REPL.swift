@@ -50,6 +50,8 @@ public final class REPL {
     var timingMinimumRun = 0.2
     /// Text to place in the editor at the next prompt (lessons offer a starting formula).
     var pendingPrefill: String? = nil
+    /// The open lesson and the cells recorded for `:save` (REPL+Notebook.swift).
+    let notebook = NotebookState()
 
     public init(
         session: Session,
@@ -65,8 +67,9 @@ public final class REPL {
         self.renderer = renderer
         self.output = output
         self.errors = errors
-        self.commands = CommandTable(REPL.standardCommands())
+        self.commands = CommandTable(REPL.standardCommands() + REPL.lessonCommands() + REPL.notebookCommands())
         session.output = { [unowned self] line in self.printed(line) }
+        notebook.attach(to: self)
         if let scripted = reader as? ScriptedLineReader {
             scripted.onInterruptRequest = { InterruptSignal.simulate() }
         }
@@ -138,6 +141,7 @@ public final class REPL {
                 shouldQuit = true
             }
         }
+        notebook.cellDidRun(self, source: source, result: result)
         output.flush()
     }
 

@@ -101,7 +101,7 @@ final class DiagnosticTests: XCTestCase {
         let deep = "y = " + String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500)
         check(deep, .depth, "expression nested too deeply (more than 100 levels)")
         check("t = 1; for i in 1...100 { t = (t, t) }", .depth,
-              "tuple nested too deeply or too large (at most 64 levels and 1000000 values)")
+              "tuple nested too deeply or too large (at most 64 levels and 100000 values)")
     }
 
     func testInterruptStopsLoops() {

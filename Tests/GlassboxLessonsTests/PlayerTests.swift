@@ -76,6 +76,7 @@ final class PlayerTests: XCTestCase {
             .heading("One", section: 1, of: 2),
             .prose("Read this."),
             .prose("First cell:"),
+            .note("The next cell is in your input line: Return runs it (edit it first if you like); Ctrl-U clears the line to type something else."),
         ])
         XCTAssertEqual(opened.prefill, "y = x * 2")
         XCTAssertNotNil(session.value(of: "x"), "the setup cell ran")

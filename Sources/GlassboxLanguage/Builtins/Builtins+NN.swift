@@ -54,21 +54,21 @@ extension Builtins {
         Builtin("rnn_cell", [.required("x"), .required("h"), .required("W_ih"), .required("W_hh"),
                              .required("b_ih"), .required("b_hh")], .layer,
                 "tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), one step of an Elman RNN (PyTorch layout).",
-                example: "rnn_cell(x, h, W_ih, W_hh, b_ih, b_hh)") { a in
+                example: "rnn_cell(ones(1, 2), zeros(1, 3), full(0.1, 3, 2), full(0.1, 3, 3), zeros(3), zeros(3))") { a in
             .tensor(try Ops.rnnCell(try a.tensor(0), try a.tensor(1), try a.tensor(2), try a.tensor(3),
                                     try a.tensor(4), try a.tensor(5)))
         },
         Builtin("lstm_cell", [.required("x"), .required("h"), .required("c"), .required("W_ih"), .required("W_hh"),
                               .required("b_ih"), .required("b_hh")], .layer,
                 "One LSTM step → (h′, c′); gate rows i, f, g, o of W_ih (4H, I) and W_hh (4H, H) as in PyTorch.",
-                example: "h, c = lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh)") { a in
+                example: "h, c = lstm_cell(ones(1, 2), zeros(1, 3), zeros(1, 3), full(0.1, 12, 2), full(0.1, 12, 3), zeros(12), zeros(12)); c") { a in
             let (h, c) = try Ops.lstmCell(try a.tensor(0), try a.tensor(1), try a.tensor(2), try a.tensor(3),
                                           try a.tensor(4), try a.tensor(5), try a.tensor(6))
             return try a.tuple([.tensor(h), .tensor(c)])
         },
         Builtin("attention", [.required("Q"), .required("K"), .required("V"), .optional("mask", "none")], .layer,
                 "softmax(Q·Kᵀ/√d_k + mask)·V over the last two axes (Vaswani et al. 2017).",
-                example: "attention(Q, K, V, mask=causal_mask(3))") { a in
+                example: "Q = [[1, 0], [0, 1], [1, 1]]; attention(Q, Q, Q, mask=causal_mask(3))") { a in
             .tensor(try Ops.attention(try a.tensor(0), try a.tensor(1), try a.tensor(2), mask: try a.optionalTensor(3)))
         },
         Builtin("causal_mask", [.required("n")], .layer,
@@ -84,19 +84,19 @@ extension Builtins {
     static let optimizers: [Builtin] = [
         Builtin("sgd", [.variadic("params"), .required("lr"), .optional("momentum", "0")], .optimizer,
                 "Stochastic gradient descent over the parameters: v ← μ·v + g; p ← p − lr·v.",
-                example: "opt = sgd(W, b, lr=0.1)") { a in
+                example: "W = param([1, 2]); opt = sgd(W, lr=0.1); opt") { a in
             .optimizer(try Optimizer.sgd(try a.restTensors(), lr: try a.float(1) ?? 0, momentum: try a.float(2) ?? 0))
         },
         Builtin("adam", [.variadic("params"), .optional("lr", "0.001"), .optional("beta1", "0.9"),
                          .optional("beta2", "0.999"), .optional("eps", "1e-8")], .optimizer,
                 "Adam (Kingma & Ba 2015) with bias correction, PyTorch's defaults.",
-                example: "opt = adam(W, b, lr=0.01)") { a in
+                example: "W = param([1, 2]); opt = adam(W, lr=0.01); opt") { a in
             .optimizer(try Optimizer.adam(try a.restTensors(), lr: try a.float(1) ?? 0.001, beta1: try a.float(2) ?? 0.9,
                                           beta2: try a.float(3) ?? 0.999, eps: try a.float(4) ?? 1e-8))
         },
         Builtin("step", [.required("opt")], .optimizer,
                 "Updates the optimizer's parameters in place from their current gradients; opt.t counts steps.",
-                example: "step(opt)") { a in
+                example: "W = param([1, 2]); opt = sgd(W, lr=0.1); backward(sum(W * W)); step(opt); W") { a in
             guard case .optimizer(let o)? = a.value(0) else {
                 throw RuntimeError(.type, "step needs an optimizer (made by sgd or adam), got a \(a.value(0)?.typeName ?? "nothing")",
                                    a.call.argumentRange(0))

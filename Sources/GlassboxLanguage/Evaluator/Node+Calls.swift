@@ -117,7 +117,8 @@ final class UserFunction {
             bound[p] = try d.eval(c)
         }
 
-        // Run the body in a new frame.
+        // Run the body in a new frame. (Recursion without loops must stop on Ctrl-C too.)
+        if Interrupt.isRequested { throw RuntimeError.interrupted(call.range) }
         c.callDepth += 1
         defer { c.callDepth -= 1 }
         if c.callDepth > Context.maxCallDepth {
