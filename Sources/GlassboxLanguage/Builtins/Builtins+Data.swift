@@ -17,8 +17,9 @@ import Glibc
 extension Builtins {
     static let data: [Builtin] = [
         Builtin("load_csv", [.required("path"), .optional("skip", "0")], .data,
-                "The numbers of a CSV file as a rows×columns tensor, after skipping `skip` header lines; an empty field is nan.",
-                example: "load_csv(\"data/iris.csv\", skip=1)") { a in
+                "The numbers of a CSV file as a rows×columns tensor, after `skip` header lines; an empty field is nan. " +
+                "A relative path starts from the lesson's or notebook's folder (else the working directory).",
+                example: "load_csv(\"Lessons/data/iris.csv\", skip=1)") { a in
             let path = try a.string(0)
             let skip = try a.int(1) ?? 0
             guard skip >= 0 else {
@@ -27,8 +28,8 @@ extension Builtins {
             let text = try DataBuiltins.read(path, a.context.session, a.argumentRange(0))
             return .tensor(try DataBuiltins.parseCSV(text, skip: skip, path: path, a.argumentRange(0)))
         },
-        Builtin("read_text", [.required("path")], .data, "The contents of a text file as a string.",
-                example: "read_text(\"data/jabberwocky.txt\")") { a in
+        Builtin("read_text", [.required("path")], .data, "The contents of a text file as a string (paths as for load_csv).",
+                example: "read_text(\"Lessons/data/jabberwocky.txt\")") { a in
             .string(try DataBuiltins.read(try a.string(0), a.context.session, a.argumentRange(0)))
         },
         Builtin("randperm", [.required("n")], .data,
@@ -142,7 +143,7 @@ extension Builtins {
         },
         Builtin("assert", [.required("condition"), .optional("message", "\"\"")], .data,
                 "Fails with `message` unless every element of condition is nonzero (checks in lessons and scripts).",
-                example: "assert(1 + 1 == 2, \"arithmetic\")") { a in
+                example: "assert(sum([1, 2]) == 3, \"the sum\"); print(\"checked\")") { a in
             let c = try a.tensor(0)
             let values = c.toArray()
             guard !values.isEmpty, values.allSatisfy({ $0 != 0 && !$0.isNaN }) else {
