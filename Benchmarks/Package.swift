@@ -22,6 +22,7 @@ let package = Package(
             name: "GlassboxBench",
             dependencies: [
                 .product(name: "GlassboxKernels", package: "Glassbox"),
+                .product(name: "GlassboxTensors", package: "Glassbox"),
                 .product(name: "GlassboxLanguage", package: "Glassbox"),
             ],
             path: "Sources/GlassboxBench",

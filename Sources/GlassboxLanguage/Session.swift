@@ -35,8 +35,9 @@ public final class Session {
     /// was. Never throws, never traps.
     ///
     /// - Parameter name: how diagnostics name this text (`In [3]`, a file name).
-    public func run(_ text: String, name: String = "<input>") -> CellResult {
-        let source = Source(text, name: name)
+    /// - Parameter firstLine: the line the text starts on in its file (diagnostics count from it).
+    public func run(_ text: String, name: String = "<input>", firstLine: Int = 1) -> CellResult {
+        let source = Source(text, name: name, firstLine: firstLine)
         let program: [(Stmt, Node)]
         do { program = try compile(source) } catch { return CellResult(statements: [], error: error) }
         let context = Context(session: self, source: source)

@@ -38,17 +38,11 @@ extension REPL {
         if reader is EditLineReader { output.write("\n") }
     }
 
-    /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`):
-    /// the cell's own line numbers are shifted by the line the cell starts on.
+    /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`);
+    /// code from `-e` has no file, and a one-line cell's error needs no location.
     func located(_ error: Diagnostic, in fileName: String?, startLine: Int, cell: Int) -> String {
-        let name = cellName(cell, startLine: startLine)
-        guard error.source.name == name else { return renderer.diagnostic(error, cellName: name) }
-        var text = error.formatted(relativeTo: error.source)
-        // A multi-line cell's error already starts `name:line:column: `; replace it.
-        let cellPrefix = "\(name):\(error.line):\(error.column): "
-        if text.hasPrefix(cellPrefix) { text.removeFirst(cellPrefix.count) }
-        if let fileName { text = "\(fileName):\(startLine + error.line - 1):\(error.column): " + text }
-        return renderer.colouring(text)
+        if fileName != nil { return renderer.colouring(error.formatted(relativeTo: nil)) }
+        return renderer.diagnostic(error, cellName: cellName(cell, startLine: startLine))
     }
 
     /// A line from `print(…)` in the running cell. In JSON it becomes

@@ -131,7 +131,11 @@ public final class REPL {
         cellNumber += 1
         runningCell = cell
         if reader is EditLineReader { renderer.lineWidth = Terminal.columns() }   // the window may have been resized
-        let result = session.run(source, name: cellName(cell, startLine: startLine))
+        // A script's cells count lines from where they start in the file, so every diagnostic —
+        // also one raised later inside a function this cell defines — names the file's line.
+        var firstLine = 1
+        if case .script(_?) = presentation { firstLine = startLine }
+        let result = session.run(source, name: cellName(cell, startLine: startLine), firstLine: firstLine)
         present(result, cell: cell, startLine: startLine)
         if let value = result.lastValue, !value.isNone { remember(value, cell: cell) }
         if let error = result.error {
@@ -148,7 +152,7 @@ public final class REPL {
     func cellName(_ cell: Int, startLine: Int) -> String {
         switch presentation {
         case .notebook: return "In [\(cell)]"
-        case .script(let fileName?): return "\(fileName):\(startLine)"
+        case .script(let fileName?): return fileName
         case .script(nil), .json: return "cell \(cell)"
         }
     }

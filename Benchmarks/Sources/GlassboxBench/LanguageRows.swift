@@ -15,7 +15,16 @@ func languageRows() -> [(name: String, run: () -> Measurement)] { [
         var m = measure("language_x_plus_1", samples: 15, sampleSeconds: 0.05) { _ = session.run(cell) }
         m.median /= Double(iterations)
         m.min /= Double(iterations)
+        m.cpu /= Double(iterations)
         m.iterationsPerSample *= iterations
         return m
+    }),
+    // What the language adds to `glassbox -e '1'` (target ≤ 20 ms in all): a fresh session with
+    // every built-in bound, then one cell parsed, compiled, run and formatted.
+    ("language_session_start", {
+        measure("language_session_start", samples: 15) {
+            let session = Session()
+            if let v = session.run("1").lastValue { blackHole(session.format(v)) }
+        }
     }),
 ] }

@@ -148,7 +148,7 @@ final class UserFunction {
             if e.source == nil {
                 e.source = source
                 if e.kind != .interrupted && e.kind != .depth {
-                    let line = callerSource.line(of: call.range.start)
+                    let line = callerSource.line(of: call.range.start) + callerSource.firstLine - 1
                     e.notes.append("in `\(name)`, called as `\(callerSource.text(of: call.range))` " +
                                    "(\(callerSource.name), line \(line))")
                 }
