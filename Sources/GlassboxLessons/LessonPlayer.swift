@@ -79,6 +79,8 @@ public final class LessonPlayer {
         self.runner = runner
         self.store = store
         self.parts = [lesson.introduction] + lesson.sections.map(\.blocks)
+        // Relative paths in load_csv/read_text start from the lesson's folder (as in Jupyter).
+        runner.session.directory = TextFile.split(lesson.name).directory
     }
 
     var session: Session { runner.session }
