@@ -80,12 +80,14 @@ extension Threaded {
                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
-        // About 2²⁶ ≈ 67 M multiply-adds per chunk (a few ms): fine enough for Ctrl-C.
+        // About 2³⁰ multiply-adds per chunk (≈ 15 ms on one core): fine enough for Ctrl-C, and
+        // few enough chunks that re-packing B per chunk stays a few percent (a 1024³ product is
+        // exactly one chunk per core).
         let splitRows = m >= n
         let tile = splitRows ? Fast.gemmMR : Fast.gemmNR
         let side = splitRows ? m : n
         let tiles = (side + tile - 1) / tile
-        let chunks = min(tiles, chunkCount(work: work, grain: 1 << 26))
+        let chunks = min(tiles, chunkCount(work: work, grain: 1 << 30))
         let tilesPerChunk = (tiles + chunks - 1) / chunks
         let used = (tiles + tilesPerChunk - 1) / tilesPerChunk
         forEachChunk(used) { chunk in
