@@ -51,9 +51,10 @@ extension Threaded {
 
     /// Number of chunks for `work` units of work when one chunk should hold about `grain`
     /// units: a multiple of the worker count so that the workers finish together.
+    /// Callers only split work that is above their threshold, so this is never fewer than
+    /// `workers` (a chunk per core at least).
     static func chunkCount(work: Int, grain: Int) -> Int {
         let wanted = max(1, work / max(1, grain))
-        if wanted <= 1 { return 1 }
         let rounded = (wanted + workers - 1) / workers * workers
         return max(workers, rounded)
     }
