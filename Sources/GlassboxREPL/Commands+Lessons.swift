@@ -133,36 +133,42 @@ extension REPL {
 
     /// Shows what a lesson said, and puts its code in the next input line.
     func show(_ step: LessonStep) {
+        if reader is EditLineReader { lessonTextWidth = Terminal.columns() }   // the window may have been resized
         if !step.lines.isEmpty { say(step.lines.map(render).joined(separator: "\n\n")) }
         if let prefill = step.prefill { prefillNextInput(prefill) }
     }
 
+    /// A lesson line as shown: coloured, and wrapped at word boundaries to `lessonTextWidth`.
     func render(_ line: LessonLine) -> String {
         let style = renderer.style
+        let width = lessonTextWidth ?? Int.max
+        let wrap = { (text: String) in TextWrapping.plain(text, width: width) }
         switch line {
         case .heading(let title, let section?, let count):
             return style.heading("## " + title) + style.header("  (section \(section) of \(count))")
         case .heading(let title, nil, _):
             return style.heading("# " + title)
         case .prose(let text):
-            return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                line.hasPrefix("#") ? style.heading(String(line)) : String(line)
+            return TextWrapping.prose(text, width: width).map { line in
+                line.kind == .heading ? style.heading(line.text) : line.text
             }.joined(separator: "\n")
         case .exercise(let id, let prompt, let answer, let solved):
             let title = style.heading("Exercise") + " " + style.name(id) + (solved ? " " + style.success("(solved)") : "")
-            return title + "\n" + prompt + "\n" + style.note("Compute `\(answer)`, then `:check`; `:hint` gives a hint.")
+            let body = TextWrapping.prose(prompt, width: width).map(\.text).joined(separator: "\n")
+            return title + "\n" + body + "\n" + style.note(wrap("Compute `\(answer)`, then `:check`; `:hint` gives a hint."))
         case .success(let text):
-            return style.success(text)
+            return style.success(wrap(text))
         case .failure(let text):
-            return style.error(text)
+            return style.error(wrap(text))
         case .hint(let text, let number, let count):
-            return style.note("Hint \(number) of \(count): ") + text
+            let label = "Hint \(number) of \(count): "
+            return style.note(label) + TextWrapping.plain(text, width: width, firstLineUsed: label.count)
         case .code(let text):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         case .note(let text):
-            return style.note(text)
+            return style.note(wrap(text))
         case .warning(let text):
-            return style.warning(text)
+            return style.warning(text)   // holds a diagnostic, whose caret must stay under its column
         }
     }
 }

@@ -77,6 +77,7 @@ extension Launcher {
             session: Session(), reader: reader, presentation: .notebook,
             renderer: Renderer(style: style, lineWidth: Terminal.columns()),
             output: output, errors: errors)
+        repl.unicode = Terminal.prefersUnicode()
         defer {
             output.flush()
             errors.flush()
@@ -102,8 +103,7 @@ extension Launcher {
             return 0
         }
         if editor != nil {
-            output.write(style.heading("Glassbox \(version)") + " — tensors you can see through. "
-                         + ":help for help, Ctrl-D to quit.\n\n")
+            output.write(banner(style: style))
         }
         repl.openLesson(section.map { "\(number) \($0)" } ?? "\(number)")
         repl.run()

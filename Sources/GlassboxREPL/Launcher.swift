@@ -60,10 +60,17 @@ public enum Launcher {
             renderer: Renderer(style: style, lineWidth: Terminal.columns()),
             output: output, errors: StandardStream.error())
         repl.unicode = Terminal.prefersUnicode()
-        output.write(style.heading("Glassbox \(version)") + " — tensors you can see through. "
-                     + ":help for help, Ctrl-D to quit.\n\n")
+        output.write(banner(style: style))
         repl.run()
         return 0
+    }
+
+    /// The greeting at the top of an interactive session, wrapped between words to the terminal.
+    static func banner(style: Style) -> String {
+        let name = "Glassbox \(version)"
+        let rest = TextWrapping.plain("— tensors you can see through. :help for help, Ctrl-D to quit.",
+                                      width: Terminal.columns(), firstLineUsed: name.count + 1)
+        return style.heading(name) + " " + rest + "\n\n"
     }
 
     static func runScript(reader: LineReader, fileName: String?, json: Bool, session: Session) -> Int32 {

@@ -54,6 +54,9 @@ public final class REPL {
     let notebook = NotebookState()
     /// `:step on`: explain pauses after each step (REPL+Walkthroughs.swift).
     public var stepMode = false
+    /// Columns lesson text is wrapped to (at word boundaries); nil leaves it as written (pipes).
+    /// At a terminal it is the terminal's width, read again before each lesson step.
+    public var lessonTextWidth: Int? = nil
     /// Walkthroughs and pictures in Unicode (braille, σ); ASCII when the terminal is not UTF-8.
     public var unicode = true
 

@@ -182,3 +182,45 @@ final class LessonREPLTests: XCTestCase {
         XCTAssertNotNil(runner.run(":nonsense", file: "lesson.md", line: 30).error)
     }
 }
+
+// MARK: - Lesson text at the terminal's width
+
+extension LessonREPLTests {
+    func testLessonTextIsWrappedAtWordsToTheTerminalWidth() throws {
+        let long = """
+            ---
+            title: Wide
+            lesson: 8
+            sources:
+              - none needed
+            ---
+
+            # 8. Wide
+
+            ## Words
+
+            A paragraph written for a wide editor, which a narrow terminal would otherwise break in the middle of a word.
+
+            ```glassbox
+            z = 1
+            ```
+            """
+        try TextFile.writeAtomically(long, to: directory + "/08-wide.md")
+        defer { unlink(directory + "/08-wide.md") }
+        let h = harness([.line(":lesson 8"), .endOfInput])
+        h.repl.lessonTextWidth = 40
+        let screen = h.run()
+        for expected in [
+            "A paragraph written for a wide editor,\nwhich a narrow terminal would otherwise\nbreak in the middle of a word.",
+            "The next cell is in your input line:\nReturn runs it (edit it first if you\nlike); Ctrl-U clears the line to type\nsomething else.",
+        ] {
+            XCTAssertTrue(screen.contains(expected), "missing\n\(expected)\nin\n\(screen)")
+        }
+        for line in screen.split(separator: "\n") where !line.hasPrefix("In [") {
+            XCTAssertLessThanOrEqual(line.count, 40, String(line))
+        }
+        // Without a width (a pipe), the text is shown as written.
+        let piped = harness([.line(":lesson 8"), .endOfInput]).run()
+        XCTAssertTrue(piped.contains("A paragraph written for a wide editor, which a narrow terminal would otherwise break in the middle of a word."), piped)
+    }
+}
