@@ -13,7 +13,9 @@ extension EditLineReader {
         else { return UInt8(CC_ERROR) }
         let before = String(decoding: UnsafeRawBufferPointer(
             start: start, count: max(0, cursor - start)), as: UTF8.self)
-        if before.allSatisfy({ $0 == " " || $0 == "\t" }) {
+        // Only the line the cursor is on counts (a pasted or pre-filled cell has several).
+        let lineBefore = before.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        if lineBefore.allSatisfy({ $0 == " " || $0 == "\t" }) {
             _ = el_insertstr(editLine, "    ")
             return UInt8(CC_REFRESH)
         }
@@ -36,7 +38,9 @@ extension EditLineReader {
         guard let scalar = Unicode.Scalar(UInt32(bitPattern: key)),
               let info = el_line(editLine)?.pointee, let start = info.buffer, let cursor = info.cursor
         else { return UInt8(CC_ERROR) }
-        let before = UnsafeRawBufferPointer(start: start, count: max(0, cursor - start))
+        let buffer = UnsafeRawBufferPointer(start: start, count: max(0, cursor - start))
+        let lineStart = (buffer.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        let before = buffer[lineStart...]
         if before.count >= 4, before.allSatisfy({ $0 == UInt8(ascii: " ") }) {
             el_deletestr(editLine, 4)
         }

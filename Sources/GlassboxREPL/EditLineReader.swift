@@ -19,6 +19,10 @@ public final class EditLineReader: LineReader {
     private let output: UnsafeMutablePointer<FILE>
     /// The current prompt as a C string, owned here, handed to libedit on request.
     private var promptBuffer: UnsafeMutablePointer<CChar>?
+    /// Text the `gb-prefill` key inserts into the edit buffer (see `readLine`).
+    var pendingPrefill: String? = nil
+    /// Whether `prefillKey` is bound to `gb-prefill` (else prefills are pushed as typed keys).
+    private var prefillKeyBound = false
 
     public var completer: Completer? = nil
     public var isInteractive: Bool { true }
@@ -27,6 +31,9 @@ public final class EditLineReader: LineReader {
     static let promptEscape: CChar = 1
     static let pasteStart = "\u{1B}[200~"
     static let pasteEnd = "\u{1B}[201~"
+    /// A key sequence no terminal sends, bound to `gb-prefill`: pushed before `el_gets` so that
+    /// the editor inserts a pre-filled cell in one piece as soon as it starts reading.
+    static let prefillKey = "\u{1B}[299~"
 
     /// Opens libedit on standard input/output. Returns nil when libedit cannot start (no
     /// terminal capabilities); the caller falls back to the plain reader.
@@ -61,10 +68,14 @@ public final class EditLineReader: LineReader {
         _ = gb_el_add_function(editLine, "gb-close", "Insert a closing bracket, dedenting a blank line", { editLine, key in
             EditLineReader.owning(editLine)?.insertClosing(key) ?? UInt8(CC_ERROR)
         })
+        _ = gb_el_add_function(editLine, "gb-prefill", "Insert the cell a lesson offers", { editLine, _ in
+            EditLineReader.owning(editLine)?.insertPrefill() ?? UInt8(CC_ERROR)
+        })
         _ = gb_el_bind(editLine, "^I", "gb-complete")
         for closer in ["}", "]", ")"] { _ = gb_el_bind(editLine, closer, "gb-close") }
         _ = gb_el_bind(editLine, "^R", "em-inc-search-prev")
         _ = gb_el_bind(editLine, "\\e[200~", "gb-paste")
+        prefillKeyBound = gb_el_bind(editLine, "\\e[299~", "gb-prefill") == 0
         _ = el_source(editLine, nil)   // ~/.editrc may rebind any of these
     }
 
@@ -84,13 +95,14 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: Prompt, prefill: String?) -> LineInput {
         loadHistoryOnce()
         setPrompt(prompt.styled)
-        if let prefill, !prefill.isEmpty { el_push(editLine, Self.typedLiterally(prefill)) }
+        if let prefill, !prefill.isEmpty { push(prefill) }
         writeToTerminal("\u{1B}[?2004h")   // bracketed paste on, only while we edit
         fflush(output)
         var count: Int32 = 0
         errno = 0
         let line = el_gets(editLine, &count)
         let readError = errno
+        pendingPrefill = nil
         writeToTerminal("\u{1B}[?2004l")
         if InterruptSignal.isPending || (line == nil && readError == EINTR) {
             writeToTerminal("^C\n")
@@ -157,7 +169,36 @@ public final class EditLineReader: LineReader {
         return result
     }
 
-    /// Text for `el_push` that the editor inserts as is: each control character (a newline in a
+    // MARK: Pre-filled input
+
+    /// Places `text` in the edit buffer of the coming `el_gets`, as if typed.
+    ///
+    /// `el_gets` empties the buffer before it reads, so the text has to arrive as input. Pushed
+    /// as keys, a multi-line cell went wrong on screen: libedit echoes each key typed at the end
+    /// of the line straight to the terminal, and an echoed newline moves the terminal's cursor
+    /// down while libedit's model of the screen stays on the same row, so every later redraw
+    /// (an edit, Ctrl-U) landed one row too low, leaving old lines behind. Instead one key,
+    /// bound to `gb-prefill`, inserts the whole text at once and redraws from the buffer, as a
+    /// bracketed paste does.
+    private func push(_ text: String) {
+        guard prefillKeyBound else {
+            el_push(editLine, Self.typedLiterally(text))
+            return
+        }
+        pendingPrefill = text
+        el_push(editLine, Self.prefillKey)
+    }
+
+    /// `gb-prefill`: inserts the pending pre-filled text and redraws the whole input.
+    func insertPrefill() -> UInt8 {
+        guard let text = pendingPrefill else { return UInt8(CC_NORM) }
+        pendingPrefill = nil
+        _ = el_insertstr(editLine, text)
+        return UInt8(CC_REFRESH)
+    }
+
+    /// Text for `el_push` that the editor inserts as is (used when `gb-prefill` could not be
+    /// bound; a multi-line text then shows as libedit echoes it): each control character (a newline in a
     /// multi-line prefill, a tab) is preceded by Ctrl-V, emacs's "insert the next key literally".
     static func typedLiterally(_ text: String) -> String {
         var result = ""
