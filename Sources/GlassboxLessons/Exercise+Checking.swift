@@ -66,7 +66,7 @@ extension Exercise {
             }
             given = variable.value
         }
-        let expected = session.run(expect, name: "the expected value of \(id)")
+        let expected = Self.evaluateAside(expect, in: session, name: "the expected value of \(id)")
         if let error = expected.error {
             return result(.expectationFailed(message: error.message), subject: subject)
         }
@@ -74,6 +74,29 @@ extension Exercise {
             return result(.expectationFailed(message: "`expect: \(expect)` has no value"), subject: subject)
         }
         return result(Self.compare(given, expectedValue, tolerance: tolerance), subject: subject)
+    }
+
+    /// Runs `source` in `session` without leaving a trace in the learner's names: a block such as
+    /// `{ u = param(1.5); y2 = u^3; backward(y2); grad(u) }` binds `u` and `y2` at the top level
+    /// (blocks share their cell's names), so every binding is put back as it was afterwards —
+    /// names it added are removed (a built-in it shadowed comes back), names it rebound get their
+    /// value again — and what it prints is dropped.
+    ///
+    /// What it cannot undo: effects inside the values themselves (`backward` replaces the
+    /// gradients of the tensors it reaches, `step(opt)` moves parameters in place) and draws from
+    /// the random generator.
+    static func evaluateAside(_ source: String, in session: Session, name: String) -> CellResult {
+        let before = session.variables
+        let printer = session.output
+        session.output = { _ in }
+        let result = session.run(source, name: name)
+        session.output = printer
+        let names = Set(before.map(\.name))
+        for variable in session.variables where !names.contains(variable.name) {
+            session.remove(variable.name)
+        }
+        for variable in before { session.define(variable.name, variable.value) }
+        return result
     }
 
     private func result(_ verdict: Verdict, subject: String) -> CheckResult {

@@ -98,6 +98,30 @@ final class CheckingTests: XCTestCase {
         XCTAssertTrue(derivative.check(in: session).passed)
     }
 
+    func testTheExpectedQuantityLeavesTheLearnersNamesAlone() {
+        // Lesson 4's `used-twice`: a block in `expect` binds names at the top level.
+        run("y2 = 100; print_me = 1")
+        let exercise = Exercise(
+            id: "used-twice", prompt: "dy/du", answer: "du",
+            expect: "{ u = param(1.5); y2 = u * u * u + 2 * u; print(\"from expect\"); backward(y2); grad(u) }",
+            tolerance: .within(1e-5), hints: [], solution: "du = 3 * 1.5^2 + 2")
+        run("du = 3 * 1.5^2 + 2")
+        var printed: [String] = []
+        session.output = { printed.append($0) }
+        let namesBefore = session.variables.map(\.name)
+        let y2Before = session.value(of: "y2")?.tensor
+        XCTAssertTrue(exercise.check(in: session).passed)
+        XCTAssertNil(session.value(of: "u"), "`u` from the expectation must not appear")
+        XCTAssertTrue(session.value(of: "y2")?.tensor === y2Before, "the learner's `y2` is the learner's again")
+        XCTAssertEqual(session.variables.map(\.name), namesBefore)
+        XCTAssertEqual(printed, [], "what the expectation prints is not shown")
+        // A built-in the expectation shadows comes back.
+        let shadowing = Exercise(id: "s", prompt: "", answer: "du", expect: "{ sum = 3; 3 * 1.5^2 + 2 }",
+                                 tolerance: .within(1e-5), hints: [], solution: "")
+        XCTAssertTrue(shadowing.check(in: session).passed)
+        XCTAssertEqual(session.run("sum([1, 2])").lastValue?.tensor?.scalarValue, 3)
+    }
+
     func testUndefinedAnswer() {
         let result = derivative.check(in: session)
         XCTAssertEqual(result.verdict, .notDefined(name: "ds"))
