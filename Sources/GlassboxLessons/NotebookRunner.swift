@@ -79,77 +79,117 @@ public enum NotebookRunner {
     /// Runs `notebook` with `runner`. The random generator is reseeded with 0 first (what a
     /// fresh `glassbox` process starts with), so recorded random numbers come out the same
     /// whatever ran before.
+    ///
+    /// In check mode an exercise is solved where the learner would solve it. The lesson player
+    /// shows an exercise together with everything after it up to the next code cell, running
+    /// the setup cells on the way, and stops at the end of a section; so an exercise's solution
+    /// runs just before that next code cell (or at the end of its section), after those setup
+    /// cells. A setup cell that gives the answer away while the exercise is open is reported.
     public static func run(_ notebook: Notebook, with runner: CellRunner, mode: Mode, reseed: Bool = true,
                            onEvent: ((NotebookEvent) -> Void)? = nil) -> NotebookReport {
         if reseed { RandomSource.seed(0) }
         // Relative paths in load_csv/read_text start from the notebook's folder (as in Jupyter).
         runner.session.directory = TextFile.split(notebook.name).directory
         var report = NotebookReport(file: notebook.name)
-        for block in notebook.allBlocks {
-            switch block {
-            case .prose:
-                continue
-            case .cell(let cell):
-                let outcome = runner.run(cell.source, file: notebook.name, line: cell.line)
-                report.cellsRun += 1
-                onEvent?(.cell(cell, outcome))
-                if outcome.interrupted {
-                    report.interrupted = true
-                    return report
-                }
-                if let error = outcome.error {
-                    report.cellsFailed += 1
-                    if mode == .check {
-                        report.problems.append(NotebookProblem(
-                            kind: .cellFailed, file: notebook.name, line: cell.line,
-                            message: "this \(cell.kind == .setup ? "setup " : "")cell failed", detail: error))
+        // The introduction flows straight into the first section, as the player shows it.
+        var parts = notebook.sections.map(\.blocks)
+        if parts.isEmpty { parts = [notebook.introduction] } else { parts[0] = notebook.introduction + parts[0] }
+        var givenAwayIDs: Set<String> = []   // reported once each
+        for blocks in parts {
+            var open: [Exercise] = []   // exercises shown and not yet solved, in order
+            for block in blocks {
+                switch block {
+                case .prose:
+                    continue
+                case .cell(let cell):
+                    if cell.kind == .code, !open.isEmpty {
+                        guard solve(open, runner: runner, file: notebook.name, report: &report, onEvent: onEvent) else { return report }
+                        open = []
                     }
-                } else if mode == .check, let recorded = cell.output {
-                    report.outputsCompared += 1
-                    if !OutputMatch.matches(recorded: recorded.text, actual: outcome.output) {
-                        report.problems.append(outputProblem(cell, recorded, outcome.output, file: notebook.name))
+                    let outcome = runner.run(cell.source, file: notebook.name, line: cell.line)
+                    report.cellsRun += 1
+                    onEvent?(.cell(cell, outcome))
+                    if outcome.interrupted {
+                        report.interrupted = true
+                        return report
                     }
-                }
-            case .exercise(let exercise):
-                guard mode == .check else { continue }
-                if !checkExercise(exercise, runner: runner, file: notebook.name, report: &report, onEvent: onEvent) {
-                    return report
+                    if let error = outcome.error {
+                        report.cellsFailed += 1
+                        if mode == .check {
+                            report.problems.append(NotebookProblem(
+                                kind: .cellFailed, file: notebook.name, line: cell.line,
+                                message: "this \(cell.kind == .setup ? "setup " : "")cell failed", detail: error))
+                        }
+                    } else if mode == .check, let recorded = cell.output {
+                        report.outputsCompared += 1
+                        if !OutputMatch.matches(recorded: recorded.text, actual: outcome.output) {
+                            report.problems.append(outputProblem(cell, recorded, outcome.output, file: notebook.name))
+                        }
+                    }
+                    if cell.kind == .setup {
+                        for exercise in open where !givenAwayIDs.contains(exercise.id) {
+                            guard let problem = givenAway(exercise, bySetupCell: cell, session: runner.session, file: notebook.name) else { continue }
+                            report.problems.append(problem)
+                            givenAwayIDs.insert(exercise.id)
+                        }
+                    }
+                case .exercise(let exercise):
+                    guard mode == .check else { continue }
+                    report.exercisesChecked += 1
+                    if let problem = givenAway(exercise, bySetupCell: nil, session: runner.session, file: notebook.name) {
+                        report.problems.append(problem)
+                        givenAwayIDs.insert(exercise.id)
+                    }
+                    open.append(exercise)
                 }
             }
+            guard solve(open, runner: runner, file: notebook.name, report: &report, onEvent: onEvent) else { return report }
         }
         return report
     }
 
-    /// Runs an exercise's solution and checks it; false when Ctrl-C stopped it.
-    static func checkExercise(_ exercise: Exercise, runner: CellRunner, file: String, report: inout NotebookReport,
-                              onEvent: ((NotebookEvent) -> Void)?) -> Bool {
-        report.exercisesChecked += 1
-        let session = runner.session
-        if session.variables.contains(where: { $0.name == exercise.answer }),
-           exercise.check(in: session).passed {
-            report.problems.append(NotebookProblem(
+    /// A problem when `exercise` already passes — before the learner does anything — because an
+    /// earlier cell, or `setupCell`, which the player runs while the exercise is open, holds the
+    /// answer.
+    static func givenAway(_ exercise: Exercise, bySetupCell setupCell: Cell?, session: Session, file: String) -> NotebookProblem? {
+        guard session.variables.contains(where: { $0.name == exercise.answer }),
+              exercise.check(in: session).passed else { return nil }
+        guard let setupCell else {
+            return NotebookProblem(
                 kind: .givenAway, file: file, line: exercise.line,
                 message: "exercise `\(exercise.id)` passes before the learner does anything: `\(exercise.answer)` already holds the expected quantity",
-                detail: "use another name for the answer, or compute the quantity after the exercise"))
+                detail: "use another name for the answer, or compute the quantity after the exercise")
         }
-        let outcome = runner.run(exercise.solution, file: file, line: exercise.line)
-        if outcome.interrupted {
-            report.interrupted = true
-            return false
-        }
-        if let error = outcome.error {
-            report.problems.append(NotebookProblem(
-                kind: .solutionFails, file: file, line: exercise.line,
-                message: "the solution of exercise `\(exercise.id)` failed", detail: error))
-            return true
-        }
-        let result = exercise.check(in: session)
-        onEvent?(.exercise(exercise, result))
-        if !result.passed {
-            report.problems.append(NotebookProblem(
-                kind: .solutionFails, file: file, line: exercise.line,
-                message: "the solution of exercise `\(exercise.id)` does not pass its own check: \(result.message)",
-                detail: "solution: \(exercise.solution)\nexpect:   \(exercise.expect)"))
+        return NotebookProblem(
+            kind: .givenAway, file: file, line: exercise.line,
+            message: "exercise `\(exercise.id)` is given away by the setup cell on line \(setupCell.line): the lesson runs it while the exercise is open (it shows everything up to the next code cell), and it leaves the expected quantity in `\(exercise.answer)`",
+            detail: "move the setup cell after the next code cell or into the next section, or use another name there")
+    }
+
+    /// Runs the solutions of `exercises` and checks them; false when Ctrl-C stopped one.
+    static func solve(_ exercises: [Exercise], runner: CellRunner, file: String, report: inout NotebookReport,
+                      onEvent: ((NotebookEvent) -> Void)?) -> Bool {
+        for exercise in exercises {
+            let session = runner.session
+            let outcome = runner.run(exercise.solution, file: file, line: exercise.line)
+            if outcome.interrupted {
+                report.interrupted = true
+                return false
+            }
+            if let error = outcome.error {
+                report.problems.append(NotebookProblem(
+                    kind: .solutionFails, file: file, line: exercise.line,
+                    message: "the solution of exercise `\(exercise.id)` failed", detail: error))
+                continue
+            }
+            let result = exercise.check(in: session)
+            onEvent?(.exercise(exercise, result))
+            if !result.passed {
+                report.problems.append(NotebookProblem(
+                    kind: .solutionFails, file: file, line: exercise.line,
+                    message: "the solution of exercise `\(exercise.id)` does not pass its own check: \(result.message)",
+                    detail: "solution: \(exercise.solution)\nexpect:   \(exercise.expect)"))
+            }
         }
         return true
     }

@@ -126,6 +126,62 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(report.problems.map(\.kind), [.givenAway])
     }
 
+    /// The player shows an exercise with everything after it up to the next code cell, running
+    /// the setup cells on the way; the checker solves it there too, and names a setup cell that
+    /// gives the answer away.
+    func testCheckSolvesAnExerciseWhereThePlayerLeavesItOpen() throws {
+        let text = """
+            ## One
+
+            ```glassbox setup
+            x = [1, 2, 3]
+            ```
+
+            ```exercise
+            id: squares
+            prompt: Square every element.
+            answer: sq
+            expect: x * x
+            solution: sq = x ^ 2
+            ```
+
+            ```glassbox setup
+            x = [4, 5, 6]
+            ```
+
+            ```glassbox
+            x
+            ```
+            """
+        var events: [String] = []
+        let report = NotebookRunner.run(try notebook(text), with: SessionCellRunner(), mode: .check) { event in
+            switch event {
+            case .cell(let cell, _): events.append("cell \(cell.line)")
+            case .exercise(let e, let result): events.append("exercise \(e.id): \(result.message)")
+            }
+        }
+        XCTAssertTrue(report.passed, report.problems.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(events, ["cell 4", "cell 16", "exercise squares: exact", "cell 20"],
+                       "the solution runs after the setup cell the player runs while the exercise is open")
+
+        let givenAway = text.replacingOccurrences(of: "x = [4, 5, 6]", with: "sq = x * x")
+        let bad = NotebookRunner.run(try notebook(givenAway), with: SessionCellRunner(), mode: .check)
+        XCTAssertEqual(bad.problems.map(\.kind), [.givenAway])
+        XCTAssertEqual(bad.problems.first?.line, 7)
+        XCTAssertTrue(bad.problems.first?.message.contains("given away by the setup cell on line 16") ?? false,
+                      bad.problems.first?.description ?? "")
+        XCTAssertEqual(bad.summary, "3 cells ran, 0 of 0 recorded outputs match, 0 of 1 exercise solutions pass")
+
+        // The player stops at the end of a section: the next section's setup cells run after.
+        let endOfSection = text.replacingOccurrences(of: "```glassbox setup\nx = [4", with: "## Two\n\n```glassbox setup\nx = [4")
+        var order: [String] = []
+        let report2 = NotebookRunner.run(try notebook(endOfSection), with: SessionCellRunner(), mode: .check) { event in
+            if case .exercise(let e, _) = event { order.append(e.id) } else { order.append("cell") }
+        }
+        XCTAssertEqual(order, ["cell", "squares", "cell", "cell"])
+        XCTAssertTrue(report2.passed)
+    }
+
     func testRunReseedsSoRandomOutputsRepeat() throws {
         let text = "```glassbox\nrandn(3)\n```\n"
         var first = "", second = ""
