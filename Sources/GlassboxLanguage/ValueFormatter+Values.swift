@@ -37,7 +37,11 @@ extension ValueFormatter {
     ///     [0] 1×4
     ///     [[…]]
     func format(_ t: TupleValue) -> String {
-        let parts = t.items.prefix(100).map { format($0) }
+        // `–` marks an empty place (only the REPL makes them: `Out[n]` of a cell that showed nothing).
+        let parts = t.items.prefix(100).map { item -> String in
+            if case .none = item { return "–" }
+            return format(item)
+        }
         if parts.allSatisfy({ !$0.contains("\n") }) && parts.reduce(0, { $0 + $1.count }) < lineWidth {
             return "(" + parts.joined(separator: ", ") + (t.count == 1 ? ",)" : ")")
         }

@@ -145,7 +145,7 @@ public final class REPL {
         if case .script(_?) = presentation { firstLine = startLine }
         let result = session.run(source, name: cellName(cell, startLine: startLine), firstLine: firstLine)
         present(result, cell: cell, startLine: startLine)
-        if let value = result.lastValue, !value.isNone { remember(value, cell: cell) }
+        remember(result.lastValue ?? .none, cell: cell)
         if let error = result.error {
             failedCells += 1
             if error.kind == .interrupted, !reader.isInteractive {
@@ -165,12 +165,18 @@ public final class REPL {
         }
     }
 
-    /// `_` is the latest output, `_3` and `Out[3]` the output of cell 3 (IPython's names).
+    /// `_` is the latest output, `_3` and `Out[3]` the output of cell 3 (IPython's names). A cell
+    /// that showed nothing leaves an empty place in `Out` (shown as `–`; `Out[3]` is then an
+    /// error saying it holds no value) and defines no `_3`.
     func remember(_ value: Value, cell: Int) {
         while outputs.count <= cell { outputs.append(.none) }
         outputs[cell] = value
-        session.define("_", value)
-        session.define("_\(cell)", value)
+        if !value.isNone {
+            session.define("_", value)
+            session.define("_\(cell)", value)
+        }
+        // `Out` appears with the first output (IPython's starts as an empty dict).
+        guard !value.isNone || session.value(of: "Out") != nil else { return }
         if let all = TupleValue(outputs) { session.define("Out", .tuple(all)) }
     }
 

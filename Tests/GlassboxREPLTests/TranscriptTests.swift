@@ -37,6 +37,35 @@ final class TranscriptTests: XCTestCase {
             """)
     }
 
+    func testACellWithoutOutputLeavesAnEmptyPlaceInOut() {
+        assertTranscript("""
+            In [1]: x = 1
+
+            In [2]: x + 1
+            Out[2]: 2
+
+            In [3]: Out
+            Out[3]: (–, –, 2)
+
+            In [4]: Out[1]
+            error: `Out[1]` holds no value
+              Out[1]
+              ^~~~~~
+
+            In [5]: _1
+            error: unknown name `_1`
+              _1
+              ^~
+
+            In [6]: Out[5]
+            error: `Out[5]` holds no value
+              Out[5]
+              ^~~~~~
+
+            In [7]: 
+            """)
+    }
+
     func testTrailingSemicolonSilencesAResult() {
         assertTranscript("""
             In [1]: 41 + 1;

@@ -48,6 +48,11 @@ final class IndexNode: Node {
                 guard j >= 0, j < t.count else {
                     throw RuntimeError(.index, "index \(i) is out of range for a tuple of \(t.count) values", n.range)
                 }
+                // An empty place (only the REPL makes them: `Out[n]` of a cell that showed nothing).
+                if case .none = t[j] {
+                    let what = (base as? GlobalGet).map { "`\($0.slot.name)[\(i)]`" } ?? "item \(i) of this tuple"
+                    throw RuntimeError(.index, "\(what) holds no value", range)
+                }
                 return t[j]
             case .slice(let a, let b, let s, let r):
                 let step = try s.map { try integer($0, c) } ?? 1
