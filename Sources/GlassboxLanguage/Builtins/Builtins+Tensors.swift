@@ -47,8 +47,45 @@ extension Builtins {
                 example: "reshape(arange(6), 2, 3)") { a in
             .tensor(try Ops.reshape(try a.tensor(0), try a.reshapeDimensions()))
         },
-        Builtin("transpose", [.required("x")], .shape, "x with its axes reversed (also `x'` and `x.T`).",
-                example: "transpose([[1, 2, 3]])") { a in .tensor(try Ops.transpose(try a.tensor(0))) },
+        Builtin("transpose", [.required("x"), .optional("a", "none"), .optional("b", "none")], .shape,
+                "x with its axes reversed (also `x'` and `x.T`); with a and b, x with axes a and b swapped "
+                + "(PyTorch's `x.transpose(a, b)`; negative axes count from the end).",
+                example: "transpose([[1, 2, 3]])\nH = zeros(2, 5, 4, 8)   # batch, time, heads, features\ntranspose(H, 1, 2).shape",
+                signature: "transpose(x), transpose(x, a, b)") { a in
+            let x = try a.tensor(0)
+            switch (try a.int(1), try a.int(2)) {
+            case (nil, nil): return .tensor(try Ops.transpose(x))
+            case (let i?, let j?):
+                var axes = Array(0..<x.rank)
+                axes.swapAt(try Shape.normalizeAxis(i, rank: x.rank, op: "transpose"),
+                            try Shape.normalizeAxis(j, rank: x.rank, op: "transpose"))
+                // Named `swapaxes` unless it reverses every axis, so `explain` does not write it as xᵀ.
+                if axes == Array((0..<x.rank).reversed()) { return .tensor(try Ops.transpose(x)) }
+                return .tensor(try Ops.permute(x, axes, name: "swapaxes"))
+            default:
+                throw RuntimeError(.arity, "`transpose` takes two axes to swap (a and b), or none to reverse them all",
+                                   a.range, notes: ["signature: transpose(x), transpose(x, a, b)"])
+            }
+        },
+        Builtin("permute", [.required("x"), .variadic("axes")], .shape,
+                "x with its axes reordered: axis k of the result is axis axes[k] of x (PyTorch's `x.permute(…)`, "
+                + "NumPy's `transpose(x, axes)`). A view, like transpose.",
+                example: "permute(zeros(2, 3, 4), 2, 0, 1).shape") { a in
+            let x = try a.tensor(0)
+            let axes: [Int]
+            if a.rest.count == 1, case .tensor(let t) = a.rest[0], t.rank == 1 {   // permute(x, [2, 0, 1])
+                axes = try t.toArray().map { x in
+                    guard let n = wholeNumber(x) else {
+                        throw RuntimeError(.value, "an axis of permute must be a whole number, got \(ValueFormatter().number(x))",
+                                           a.restRanges[0])
+                    }
+                    return n
+                }
+            } else {
+                axes = try zip(a.rest, a.restRanges).map { try a.asInt($0, $1, "an axis of permute") }
+            }
+            return .tensor(try Ops.permute(x, axes))
+        },
     ]
 
     static let elementwise: [Builtin] = [
