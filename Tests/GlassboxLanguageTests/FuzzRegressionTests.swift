@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+import XCTest
+@testable import GlassboxLanguage
+import GlassboxTensors
+
+/// Every input the fuzzer (Fuzz/, Docs/TESTING.md "Fuzzing") found a crash, hang or leak with
+/// is kept in `FuzzRegressions/` and run here under the fuzz harness's bounds: a fresh session,
+/// a 4 MiB tensor limit, and an interrupt requested after two seconds (as Ctrl-C would). Each
+/// must end in a value or a diagnostic — never a trap — and leave the session working.
+final class FuzzRegressionTests: XCTestCase {
+    override func tearDown() { Interrupt.clear() }
+
+    func testEveryFuzzFindingEndsInAValueOrADiagnostic() throws {
+        let folder = try XCTUnwrap(Bundle.module.url(forResource: "FuzzRegressions", withExtension: nil))
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "gbx" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        XCTAssertFalse(files.isEmpty)
+
+        let savedLimit = Tensor.allocationLimit
+        Tensor.allocationLimit = 4 << 20
+        defer { Tensor.allocationLimit = savedLimit }
+
+        for file in files {
+            let name = file.lastPathComponent
+            // The bytes as the fuzzer gave them (invalid UTF-8 becomes U+FFFD, as in the harness).
+            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+            RandomSource.seed(0)
+            let session = Session()
+            session.output = { _ in }
+            _ = Session.completeness(of: text)
+            let result = runWithWatchdog(seconds: 2) { session.run(text, name: name) }
+
+            for statement in result.statements {
+                guard let value = statement.value else { continue }
+                XCTAssertFalse(session.format(value).isEmpty, name)
+                _ = JSON.cellValue(value, cell: 1)
+            }
+            if let error = result.error {
+                XCTAssertFalse(error.message.isEmpty, name)
+                XCTAssertFalse(error.formatted().isEmpty, name)
+                XCTAssertTrue(JSON.cellError(error, cell: 1).hasPrefix("{"), name)
+            }
+            Interrupt.clear()
+            XCTAssertNil(Trace.listener, "\(name): explain left its trace listener installed")
+            XCTAssertEqual(show("1 + 1", in: session), "2", "\(name): the session goes on")
+        }
+    }
+
+    /// Runs `body` and requests an interrupt if it takes longer than `seconds`; the request can
+    /// never land after `body` returned (it runs on a serial queue that is drained first).
+    private func runWithWatchdog<T>(seconds: Double, _ body: () -> T) -> T {
+        let queue = DispatchQueue(label: "fuzz-regression-watchdog")
+        let watchdog = DispatchWorkItem { Interrupt.request() }
+        queue.asyncAfter(deadline: .now() + seconds, execute: watchdog)
+        let result = body()
+        queue.sync { watchdog.cancel() }
+        return result
+    }
+
+    // MARK: - Findings that need more than "does not trap"
+
+    /// Leak found in the seed corpus: a recursive function's compiled body holds the slot it is
+    /// bound to, and the slot holds the function; a session that went away leaked both.
+    func testASessionFreesItsRecursiveFunctions() {
+        weak var function: Function?
+        do {
+            let session = Session()
+            XCTAssertNil(session.run("fact(n) = if n <= 1 { 1 } else { n * fact(n - 1) }\nfact(5)").error)
+            if case .function(let f)? = session.value(of: "fact") { function = f }
+            XCTAssertNotNil(function)
+        }
+        XCTAssertNil(function, "the function outlived its session")
+    }
+}
