@@ -73,4 +73,31 @@ final class FuzzRegressionTests: XCTestCase {
         }
         XCTAssertNil(function, "the function outlived its session")
     }
+
+    /// Out of memory found with the fuzz harness: every event `explain` records keeps its
+    /// tensors, so `explain` over a loop of large ops kept them all. It now keeps at most
+    /// `Tensor.allocationLimit` bytes of distinct tensors (and always the first event).
+    func testExplainKeepsABoundedAmountOfTensors() throws {
+        let savedLimit = Tensor.allocationLimit
+        Tensor.allocationLimit = 2 << 20
+        defer { Tensor.allocationLimit = savedLimit }
+        let session = Session()
+        let result = session.run("explain { for i in 1...50 { y = zeros(65536) + 1 } }")
+        XCTAssertNil(result.error)
+        guard case .explanation(let e)? = result.lastValue else { return XCTFail("no explanation") }
+        var seen = Set<ObjectIdentifier>()
+        var bytes = 0
+        for event in e.events {
+            for t in ExplainRecorder.tensors(in: event.event) where seen.insert(ObjectIdentifier(t)).inserted {
+                bytes += t.count * MemoryLayout<Float>.stride
+            }
+        }
+        XCTAssertLessThanOrEqual(bytes, 2 << 20)
+        XCTAssertGreaterThan(e.events.count, 1)
+        XCTAssertLessThan(e.events.count, 100, "unbounded, the 50 iterations record 100 events (zeros, add)")
+        // Small explanations are untouched.
+        let small = session.run("explain sum([1, 2] * 2)")
+        guard case .explanation(let s)? = small.lastValue else { return XCTFail("no explanation") }
+        XCTAssertEqual(s.events.count, 2)
+    }
 }
