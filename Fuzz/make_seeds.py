@@ -4,7 +4,9 @@
 - every script in Tests/GlassboxLanguageTests/Scripts/ (whole, as `glassbox run` sees it);
 - every ```glassbox block of Docs/*.md and Lessons/*.md, alone, and each file's blocks joined
   in order (a notebook runs its cells in one session, so later cells use earlier names);
-- the `solution:` and `expect:` lines of every lesson exercise, after the lesson's code.
+- the `solution:` and `expect:` lines of every lesson exercise, after the lesson's code;
+- each line of Fuzz/edge-cases.gbx: hand-written hostile programs (empty and huge shapes,
+  views with negative steps, autograd through views, explain of loops, NaN, deep ranks).
 
 It also writes the libFuzzer dictionary Fuzz/glassbox.dict: every operator and keyword of the
 language, the attribute names, keyword-argument names, and every built-in named in
@@ -63,6 +65,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for old in glob.glob(os.path.join(OUT, "*")):
         os.remove(old)
+    with open(os.path.join(ROOT, "Fuzz", "edge-cases.gbx")) as f:
+        for i, line in enumerate(l for l in f.read().split("\n") if l.strip()):
+            write(f"edge-{i:03}.gbx", line)
     for path in sorted(glob.glob(os.path.join(ROOT, "Tests/GlassboxLanguageTests/Scripts/*.gbx"))):
         write("script-" + os.path.basename(path), open(path).read())
     for path in sorted(glob.glob(os.path.join(ROOT, "Docs/*.md")) + glob.glob(os.path.join(ROOT, "Lessons/*.md"))):
