@@ -35,6 +35,7 @@ extension Ops {
     }
 
     static func inferShape(_ shape: [Int], count: Int, from original: [Int], op: String) throws -> [Int] {
+        try Shape.checkRank(shape, op: op)
         var known = 1, inferAt: Int? = nil
         for (k, d) in shape.enumerated() {
             if d == -1 && inferAt == nil { inferAt = k; continue }

@@ -4,9 +4,16 @@ public enum Shape {
     /// The shape (and strides) of a scalar; one shared empty array.
     public static let scalar: [Int] = []
 
-    /// ∏ shape, checking each dimension is ≥ 0 and the product does not overflow.
+    /// The most axes a tensor may have (NumPy's limit, `NPY_MAXDIMS`). Without a limit,
+    /// `zeros(ones(100000))` made a rank-100000 tensor whose printing recursed once per axis
+    /// and overflowed the stack (found by fuzzing).
+    public static let maxRank = 64
+
+    /// ∏ shape, checking the rank is at most `maxRank`, each dimension is ≥ 0 and the product
+    /// does not overflow.
     @inline(__always)
     public static func count(_ shape: [Int], op: String) throws -> Int {
+        try checkRank(shape, op: op)
         var n = 1
         for d in shape {
             guard d >= 0 else { throw TensorError.invalidDimension(op: op, value: Double(d)) }
@@ -15,6 +22,14 @@ public enum Shape {
             n = p
         }
         return n
+    }
+
+    /// Throws unless `shape` has at most `maxRank` axes.
+    @inline(__always)
+    public static func checkRank(_ shape: [Int], op: String) throws {
+        guard shape.count <= maxRank else {
+            throw TensorError.invalidArgument(op: op, message: "a tensor has at most \(maxRank) axes, got \(shape.count)")
+        }
     }
 
     /// Row-major strides: the last axis has stride 1.
