@@ -100,4 +100,18 @@ final class FuzzRegressionTests: XCTestCase {
         guard case .explanation(let s)? = small.lastValue else { return XCTFail("no explanation") }
         XCTAssertEqual(s.events.count, 2)
     }
+
+    /// Stack overflow found by fuzzing: `zeros(ones(100000))` made a rank-100000 tensor and
+    /// printing it recursed once per axis. Tensors now have at most 64 axes, however they grow.
+    func testTensorsHaveAtMost64Axes() throws {
+        let session = Session()
+        let error = session.run("zeros(ones(100000))").error
+        XCTAssertEqual(error?.kind, .value)
+        XCTAssertEqual(error?.message, "zeros: a tensor has at most 64 axes, got 100000")
+        XCTAssertEqual(session.run("reshape(1, ones(65))").error?.kind, .value)
+        let loop = session.run("x = 1; for i in 1...100 { x = stack(x) }")
+        XCTAssertEqual(loop.error?.message, "stack: a tensor has at most 64 axes, got 65")
+        XCTAssertEqual(show("x.rank", in: session), "64", "the loop keeps the iterations it finished")
+        XCTAssertFalse(session.format(try XCTUnwrap(session.value(of: "x"))).isEmpty)
+    }
 }
