@@ -6,7 +6,7 @@ public enum Shape {
 
     /// The most axes a tensor may have (NumPy's limit, `NPY_MAXDIMS`). Without a limit,
     /// `zeros(ones(100000))` made a rank-100000 tensor whose printing recursed once per axis
-    /// and overflowed the stack (found by fuzzing).
+    /// and overflowed the stack (found with the fuzz harness).
     public static let maxRank = 64
 
     /// ∏ shape, checking the rank is at most `maxRank`, each dimension is ≥ 0 and the product

@@ -1,7 +1,7 @@
 import XCTest
 @testable import GlassboxTensors
 
-/// Tensors have at most `Shape.maxRank` (64) axes, as in NumPy. Found by fuzzing the language:
+/// Tensors have at most `Shape.maxRank` (64) axes, as in NumPy. Found with the language fuzz harness:
 /// `zeros(ones(100000))` built a rank-100000 tensor, and printing it recursed once per axis
 /// until the stack overflowed.
 final class RankLimitTests: XCTestCase {
