@@ -101,7 +101,7 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(s.events.count, 2)
     }
 
-    /// Stack overflow found by fuzzing: `zeros(ones(100000))` made a rank-100000 tensor and
+    /// Stack overflow found with the fuzz harness: `zeros(ones(100000))` made a rank-100000 tensor and
     /// printing it recursed once per axis. Tensors now have at most 64 axes, however they grow.
     func testTensorsHaveAtMost64Axes() throws {
         let session = Session()
@@ -113,5 +113,20 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(loop.error?.message, "stack: a tensor has at most 64 axes, got 65")
         XCTAssertEqual(show("x.rank", in: session), "64", "the loop keeps the iterations it finished")
         XCTAssertFalse(session.format(try XCTUnwrap(session.value(of: "x"))).isEmpty)
+    }
+
+    /// Out of memory found with the fuzz harness: `x = zeros(3e15, 3, 0); x[:, 1]` is empty but has ~3·10¹⁵
+    /// empty rows, and printing listed every one. Large empty tensors print (and encode) as `[]`
+    /// under their shape; small ones keep their nested brackets.
+    func testEmptyTensorsWithHugeDimensionsPrintAsEmpty() throws {
+        let session = Session()
+        // (2^50 is exact in float32; 3e15 would print as the float32 nearest to it.)
+        XCTAssertEqual(show("zeros(2^50, 3, 0)[:, 1]", in: session), "1125899906842624×0\n[]")
+        XCTAssertEqual(show("zeros(0, 2^50, 2^50, 2^50)", in: session), "0×1125899906842624×1125899906842624×1125899906842624\n[]")
+        XCTAssertEqual(show("zeros(2, 0)", in: session), "2×0\n[[],\n []]")
+        let big = try XCTUnwrap(session.run("zeros(2^50, 0)").lastValue)
+        XCTAssertEqual(JSON.value(big), "{\"shape\": [1125899906842624, 0], \"data\": []}")
+        let small = try XCTUnwrap(session.run("zeros(2, 0)").lastValue)
+        XCTAssertEqual(JSON.value(small), "{\"shape\": [2, 0], \"data\": [[], []]}")
     }
 }
