@@ -53,6 +53,7 @@ extension Ops {
         } else if known != count {
             throw TensorError.shapeMismatch(op: op, original, shape, detail: "\(count) elements cannot become \(known)")
         }
+        if count == 0 { try Shape.checkEmpty(out, op: op) }
         return out
     }
 }

@@ -21,7 +21,24 @@ public enum Shape {
             guard !overflow else { throw TensorError.allocationTooLarge(op: op, shape: shape, limit: Tensor.allocationLimit) }
             n = p
         }
+        if n == 0 { try checkEmpty(shape, op: op) }
         return n
+    }
+
+    /// An empty tensor keeps its other dimensions, and kernels loop over them: `zeros(2^50, 0)`
+    /// made `x + 1` loop over 2⁵⁰ empty rows without ever checking for Ctrl-C (found with the fuzz
+    /// harness). So ∏ max(dᵢ, 1) must stay within `Tensor.allocationLimit` as if the tensor
+    /// were full; `zeros(3, 0)` and `zeros(1000, 0)` are fine.
+    public static func checkEmpty(_ shape: [Int], op: String) throws {
+        let limit = Swift.max(Storage.alwaysAllowed, Tensor.allocationLimit / MemoryLayout<Float>.stride)
+        var nominal = 1
+        for d in shape {
+            let (p, overflow) = nominal.multipliedReportingOverflow(by: Swift.max(d, 1))
+            guard !overflow, p <= limit else {
+                throw TensorError.allocationTooLarge(op: op, shape: shape, limit: Tensor.allocationLimit)
+            }
+            nominal = p
+        }
     }
 
     /// Throws unless `shape` has at most `maxRank` axes.

@@ -27,3 +27,24 @@ final class RankLimitTests: XCTestCase {
         XCTAssertEqual(try Ops.stack([Ops.zeros([Int](repeating: 1, count: 63))]).rank, 64)
     }
 }
+
+/// An empty tensor's other dimensions are bounded as if it were full: kernels loop over them, and
+/// `zeros(2^50, 0) + 1` looped over 2⁵⁰ empty rows without checking for Ctrl-C (found with the
+/// language fuzz harness).
+final class EmptyShapeLimitTests: XCTestCase {
+    func testEmptyTensorsWithHugeDimensionsAreRefused() throws {
+        XCTAssertEqual(try Ops.zeros([3, 0]).shape, [3, 0])
+        XCTAssertEqual(try Ops.zeros([0, 100_000]).count, 0)
+        XCTAssertThrowsError(try Ops.zeros([1 << 50, 0])) { error in
+            guard case .allocationTooLarge(let op, let shape, _)? = error as? TensorError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(op, "zeros")
+            XCTAssertEqual(shape, [1 << 50, 0])
+        }
+        XCTAssertThrowsError(try Ops.zeros([0, 1 << 62, 1 << 62]))      // ∏ max(d, 1) overflows
+        XCTAssertThrowsError(try Ops.reshape(Ops.zeros([0]), [1 << 50, 0]))
+        XCTAssertThrowsError(try Ops.add(Ops.zeros([1 << 20, 1, 0]), Ops.zeros([1, 1 << 20, 0])))
+        XCTAssertEqual(try Ops.reshape(Ops.zeros([0]), [4, 0]).shape, [4, 0])
+    }
+}
