@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "GlassboxLessons",
-            dependencies: ["GlassboxWalkthroughs", "GlassboxLanguage"],
+            dependencies: ["GlassboxWalkthroughs", "GlassboxLanguage", "GlassboxTensors"],
             swiftSettings: swift6
         ),
 
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "GlassboxTensorsTests", dependencies: ["GlassboxTensors"], resources: [.copy("Fixtures")], swiftSettings: swift6),
         .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], resources: [.copy("Scripts")], swiftSettings: swift6),
         .testTarget(name: "GlassboxWalkthroughsTests", dependencies: ["GlassboxWalkthroughs"], resources: [.copy("Snapshots")], swiftSettings: swift6),
-        .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], swiftSettings: swift6),
+        .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], exclude: ["Scripts"], swiftSettings: swift6),
         .testTarget(name: "GlassboxREPLTests", dependencies: ["GlassboxREPL"], swiftSettings: swift6),
     ]
 )

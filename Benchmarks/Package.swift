@@ -22,6 +22,8 @@ let package = Package(
             name: "GlassboxBench",
             dependencies: [
                 .product(name: "GlassboxKernels", package: "Glassbox"),
+                .product(name: "GlassboxTensors", package: "Glassbox"),
+                .product(name: "GlassboxLanguage", package: "Glassbox"),
             ],
             path: "Sources/GlassboxBench",
             swiftSettings: [.swiftLanguageMode(.v6)]

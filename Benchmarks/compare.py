@@ -61,6 +61,7 @@ TARGETS = {
     "attention_fwd_bwd": "≤ PyTorch",
     "adam_1e6": "≤ 0.8 ms",
     "mlp_step": "≤ 0.5 ms",
+    "language_x_plus_1": "≤ 0.5 µs",
 }
 
 
@@ -70,14 +71,17 @@ def measure(fn, samples=15, sample_seconds=0.02):
     fn()
     once = max(time.perf_counter() - start, 1e-9)
     iterations = max(1, int(sample_seconds / once))
-    times = []
+    times, cpu = [], []
     for _ in range(samples):
+        cpu_start = time.process_time()
         start = time.perf_counter()
         for _ in range(iterations):
             fn()
         times.append((time.perf_counter() - start) / iterations)
+        cpu.append((time.process_time() - cpu_start) / iterations)
     times.sort()
-    return {"median_s": times[len(times) // 2], "min_s": times[0]}
+    cpu.sort()
+    return {"median_s": times[len(times) // 2], "min_s": times[0], "cpu_s": cpu[len(cpu) // 2]}
 
 
 def rand(*shape, seed=0, lo=-1.0, hi=1.0):
@@ -292,6 +296,15 @@ def np_mlp(B=64, D=784, Hd=128, C=10):
     return lambda: measure(step)
 
 
+def np_x_plus_1(n=100_000):
+    """The Python side of `language_x_plus_1`: a Python loop of `x = x + 1` on 4 floats, per iteration."""
+    def loop():
+        x = np.zeros(4, dtype=np.float32)
+        for _ in range(n):
+            x = x + 1
+    return lambda: {k: v / n for k, v in measure(loop, samples=7, sample_seconds=0.05).items()}
+
+
 # ---- the table: row name → (work, NumPy side) ----
 ROWS = {
     "matmul_1024_2threads": ("matmul 1024×1024, 2 threads", lambda: np_matmul(1024, 2)),
@@ -308,7 +321,22 @@ ROWS = {
     "attention_fwd_bwd": ("attention, B=8, T=128, d=64, with projections: forward + backward", np_attention),
     "adam_1e6": ("Adam step on 10⁶ parameters", np_adam),
     "mlp_step": ("MLP 784-128-10, batch 64: forward + backward + Adam", np_mlp),
+    "language_x_plus_1": ("`x = x + 1` on 4 floats in a loop, per iteration (Glassbox language vs Python)", np_x_plus_1),
 }
+
+
+# Glassbox-only rows: the same work through tensors/autograd and the language, measured against
+# the direct kernel calls (issue #6, item 5: within 1.2×).
+LAYERS = [
+    ("lstm_T64_fwd_bwd_per_step", "lstm_T64_fwd_bwd", "LSTM, kernels, per-step input projection (as lstm_cell)"),
+    ("lstm_T64_fwd_bwd_tensors", "lstm_T64_fwd_bwd_per_step", "LSTM through tensors + autograd (Ops.lstmCell × 64, backward)"),
+    ("lstm_T64_fwd_bwd_language", "lstm_T64_fwd_bwd_per_step", "LSTM in the Glassbox language (lstm_cell loop, backward)"),
+    ("attention_fwd_bwd_tensors", "attention_fwd_bwd", "attention through tensors + autograd"),
+    ("attention_fwd_bwd_language", "attention_fwd_bwd", "attention in the Glassbox language"),
+    ("mlp_step_tensors", "mlp_step", "MLP step through tensors + autograd + Optimizer"),
+    ("mlp_step_language", "mlp_step", "MLP step in the Glassbox language"),
+    ("exp_1e6_1thread", "exp_1e6", "`exp` of 10⁶ floats, one thread (Fast.exp)"),
+]
 
 
 def fmt(seconds):
@@ -335,51 +363,84 @@ def main():
         bench = os.path.join(ROOT, "Benchmarks", ".build", "release", "glassbox-bench")
     available = subprocess.run([bench, "--list"], check=True, capture_output=True, text=True).stdout.split()
     names = [n for n in (args.rows or ROWS.keys()) if n in ROWS]
-    swift_names = [n for n in names if n in available]
+    extra = [n for n, _, _ in LAYERS if n in available and (args.rows is None or n in args.rows)]
+    swift_names = [n for n in names if n in available] + extra
     numpy_runs = {n: ROWS[n][1]() for n in names}
-    glassbox, numpy_t, flops = {n: [] for n in names}, {n: [] for n in names}, {}
+    glassbox = {n: [] for n in swift_names}
+    glassbox_cpu = {n: [] for n in swift_names}
+    numpy_t, numpy_cpu, flops, failed = {n: [] for n in names}, {n: [] for n in names}, {}, {}
     for r in range(args.rounds):
-        out = subprocess.run([bench, *swift_names], check=True, capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            row = json.loads(line)
-            glassbox[row["name"]].append(row["median_s"])
-            if "flops" in row:
-                flops[row["name"]] = row["flops"]
+        for n in swift_names:   # one process per row: a failing row does not stop the others
+            run = subprocess.run([bench, n], capture_output=True, text=True)
+            if run.returncode != 0 or not run.stdout.startswith("{"):
+                failed[n] = " ".join((run.stdout + run.stderr).split())[:160]
+            for line in run.stdout.splitlines():
+                if not line.startswith("{"):
+                    continue
+                row = json.loads(line)
+                glassbox[row["name"]].append(row["median_s"])
+                glassbox_cpu[row["name"]].append(row["cpu_s"])
+                if "flops" in row:
+                    flops[row["name"]] = row["flops"]
         for n in names:
-            numpy_t[n].append(numpy_runs[n]()["median_s"])
+            m = numpy_runs[n]()
+            numpy_t[n].append(m["median_s"])
+            numpy_cpu[n].append(m["cpu_s"])
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     blas_threads(os.cpu_count() or 1)
 
+    def med(xs):
+        return statistics.median(xs) if xs else None
+
     results = []
     for n in names:
-        g = statistics.median(glassbox[n]) if glassbox[n] else None
-        p = statistics.median(numpy_t[n])
+        g, p = med(glassbox.get(n, [])), med(numpy_t[n])
         results.append({"name": n, "work": ROWS[n][0], "glassbox_s": g, "numpy_s": p,
+                        "glassbox_cpu_s": med(glassbox_cpu.get(n, [])), "numpy_cpu_s": med(numpy_cpu[n]),
                         "pytorch_reference_s": PYTORCH_REFERENCE_S.get(n), "target": TARGETS.get(n, ""),
                         "ratio_numpy_over_glassbox": (p / g) if g else None, "flops": flops.get(n),
-                        "glassbox_rounds_s": glassbox[n], "numpy_rounds_s": numpy_t[n]})
+                        "glassbox_rounds_s": glassbox.get(n, []), "numpy_rounds_s": numpy_t[n]})
+    layers = []
+    for n, base, work in LAYERS:
+        if n in extra:
+            g, b = med(glassbox[n]), med(glassbox.get(base, []))
+            layers.append({"name": n, "work": work, "glassbox_s": g, "baseline": base, "baseline_s": b,
+                           "glassbox_cpu_s": med(glassbox_cpu[n]), "ratio": (g / b) if g and b else None,
+                           "failed": failed.get(n)})
 
     header = (f"machine: {os.cpu_count()} cores; NumPy {np.__version__}, OpenBLAS core {blas_corename()}"
               f" (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'native')}); "
-              f"{args.rounds} rounds; {time.strftime('%Y-%m-%d %H:%M %Z')}")
+              f"{args.rounds} rounds; {time.strftime('%Y-%m-%d %H:%M %Z')}; load average {os.getloadavg()[0]:.2f}")
     print(header)
     if args.markdown:
-        print("\n| work | Glassbox | NumPy | PyTorch (issue #6 reference, target machine) | NumPy ÷ Glassbox | target |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print("\n| work | Glassbox | NumPy | PyTorch (issue #6 reference, target machine) | NumPy ÷ Glassbox | CPU s: Glassbox / NumPy | target |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for r in results:
             ratio = f"{r['ratio_numpy_over_glassbox']:.2f}×" if r["ratio_numpy_over_glassbox"] else "—"
             print(f"| {r['work']} | {fmt_with_gflops(r['name'], r['glassbox_s'], r['flops'])} | "
                   f"{fmt_with_gflops(r['name'], r['numpy_s'], r['flops'])} | "
-                  f"{fmt_with_gflops(r['name'], r['pytorch_reference_s'], r['flops'])} | {ratio} | {r['target']} |")
+                  f"{fmt_with_gflops(r['name'], r['pytorch_reference_s'], r['flops'])} | {ratio} | "
+                  f"{fmt(r['glassbox_cpu_s'])} / {fmt(r['numpy_cpu_s'])} | {r['target']} |")
+        print("\n| work | Glassbox | measured against | that row | ratio |")
+        print("| --- | --- | --- | --- | --- |")
+        for r in layers:
+            ratio = f"{r['ratio']:.2f}×" if r["ratio"] else "—"
+            got = fmt(r["glassbox_s"]) if not r["failed"] else f"not measured: {r['failed']}"
+            print(f"| {r['work']} | {got} | `{r['baseline']}` | {fmt(r['baseline_s'])} | {ratio} |")
     else:
-        print(f"{'row':24} {'Glassbox':>12} {'NumPy':>12} {'PyTorch ref':>12} {'NumPy/GB':>9}")
+        print(f"{'row':28} {'Glassbox':>11} {'NumPy':>11} {'PyTorch ref':>11} {'NumPy/GB':>9} {'GB cpu':>10} {'NumPy cpu':>10}")
         for r in results:
             ratio = f"{r['ratio_numpy_over_glassbox']:.2f}x" if r["ratio_numpy_over_glassbox"] else "—"
-            print(f"{r['name']:24} {fmt(r['glassbox_s']):>12} {fmt(r['numpy_s']):>12} "
-                  f"{fmt(r['pytorch_reference_s']):>12} {ratio:>9}")
+            print(f"{r['name']:28} {fmt(r['glassbox_s']):>11} {fmt(r['numpy_s']):>11} "
+                  f"{fmt(r['pytorch_reference_s']):>11} {ratio:>9} {fmt(r['glassbox_cpu_s']):>10} {fmt(r['numpy_cpu_s']):>10}")
+        print()
+        for r in layers:
+            ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "—"
+            print(f"{r['name']:28} {fmt(r['glassbox_s']):>11}  vs {r['baseline']} {fmt(r['baseline_s'])}: {ratio}"
+                  + (f"  ({r['failed']})" if r["failed"] else ""))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"header": header, "rows": results}, f, indent=1)
+            json.dump({"header": header, "rows": results, "layers": layers}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,11 @@ extension Kernels {
     /// y[r, c] = a[r, c] ∘ b[c] (`Reference.binaryRow`).
     public static func binaryRow(_ op: BinaryOp, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
                                  _ b: UnsafePointer<Float>, rowOnLeft: Bool, rows: Int, cols: Int) {
-        Reference.binaryRow(op, y, a, b, rowOnLeft: rowOnLeft, rows: rows, cols: cols)
+        if useFast, let arithmetic = Threaded.arithmetic(op) {
+            Threaded.binaryRow(arithmetic, y, a, b, rowOnLeft: rowOnLeft, rows: rows, cols: cols)
+        } else {
+            Reference.binaryRow(op, y, a, b, rowOnLeft: rowOnLeft, rows: rows, cols: cols)
+        }
     }
 
     /// y = a ∘ b through strides, general broadcasting (`Reference.binaryStrided`).

@@ -81,6 +81,30 @@ extension Threaded {
 // MARK: - Rows
 
 extension Threaded {
+    /// The fast loop's name for an arithmetic `BinaryOp`; nil for the others (comparisons,
+    /// pow, maximum, minimum), which stay on the reference loop.
+    @inline(__always)
+    public static func arithmetic(_ op: BinaryOp) -> Fast.Arithmetic? {
+        switch op {
+        case .add: return .add
+        case .sub: return .sub
+        case .mul: return .mul
+        case .div: return .div
+        default: return nil
+        }
+    }
+
+    public static func binaryRow(
+        _ op: Fast.Arithmetic, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>, rowOnLeft: Bool, rows: Int, cols: Int
+    ) {
+        splitRows(rows, cols: cols) { r, n in
+            Fast.binaryRow(op, y + r * cols, a + r * cols, b, rowOnLeft: rowOnLeft, rows: n, cols: cols)
+        }
+    }
+}
+
+extension Threaded {
     /// Splits `rows` rows of `cols` floats into chunks of about `elementwiseGrain` elements.
     @inline(__always)
     static func splitRows(_ rows: Int, cols: Int, _ body: (Int, Int) -> Void) {

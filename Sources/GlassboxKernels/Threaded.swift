@@ -18,8 +18,12 @@ public enum Threaded {}
 // MARK: - Workers
 
 extension Threaded {
-    /// Worker threads used for large work: the online cores (2 on the target machine).
-    public static let workers: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Worker threads used for large work: the online cores (2 on the target machine), or
+    /// `GLASSBOX_THREADS` when set to a positive number (1 runs everything on the caller).
+    public static let workers: Int = {
+        if let text = getenv("GLASSBOX_THREADS"), let n = Int(String(cString: text)), n > 0 { return n }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
 
     /// Runs `body(chunk)` for every chunk in 0..<chunks on up to `workers` threads; worker w
     /// takes chunks w, w + workers, … and stops taking chunks once an interrupt is requested.

@@ -25,6 +25,11 @@ extension Fast {
         c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool, rows: Int, cols: Int
     ) {
         let acc = accumulate6x16(kc: kc, a: a, b: b)
+        if cols == 16 {
+            // Bottom edge: whole rows, stored straight from the registers.
+            acc.store(to: c, ldc: ldc, addToC: addToC, rows: rows)
+            return
+        }
         // Spill the tile to the stack (6×16 floats), then copy the valid part.
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 96) { buffer in
             guard let tile = buffer.baseAddress else { return }
@@ -57,6 +62,16 @@ struct Tile6x16 {
         Tile6x16.storeRow(c30, c31, to: c + 3 * ldc, addToC: addToC)
         Tile6x16.storeRow(c40, c41, to: c + 4 * ldc, addToC: addToC)
         Tile6x16.storeRow(c50, c51, to: c + 5 * ldc, addToC: addToC)
+    }
+
+    /// Stores only the first `rows` (< 6) rows.
+    @inline(__always)
+    func store(to c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool, rows: Int) {
+        Tile6x16.storeRow(c00, c01, to: c, addToC: addToC)
+        if rows > 1 { Tile6x16.storeRow(c10, c11, to: c + ldc, addToC: addToC) }
+        if rows > 2 { Tile6x16.storeRow(c20, c21, to: c + 2 * ldc, addToC: addToC) }
+        if rows > 3 { Tile6x16.storeRow(c30, c31, to: c + 3 * ldc, addToC: addToC) }
+        if rows > 4 { Tile6x16.storeRow(c40, c41, to: c + 4 * ldc, addToC: addToC) }
     }
 
     @inline(__always)

@@ -3,6 +3,8 @@
 // other stride — the only place a transpose costs anything. Panels past the matrix edge are
 // zero-padded so that edge tiles run through the same micro-kernel.
 
+import CGlassboxSIMD
+
 // MARK: - Packing A
 
 extension Fast {
@@ -73,8 +75,21 @@ extension Fast {
         var panel = packed
         while j0 < nc {
             let cols = min(nr, nc - j0)
-            if transB {
-                // op(B)[p, j] = b[j·ldb + p]: read each of the panel's columns contiguously.
+            if transB && cols == nr {
+                // op(B)[p, j] = b[j·ldb + p]: 8×8 blocks of B transposed in registers.
+                let src = b + (col + j0) * ldb + row
+                var p = 0
+                while p + 8 <= kc {
+                    gb_transpose8x8(src + p, ldb, panel + p * nr, nr)
+                    gb_transpose8x8(src + 8 * ldb + p, ldb, panel + p * nr + 8, nr)
+                    p += 8
+                }
+                while p < kc {
+                    for j in 0..<nr { panel[p * nr + j] = src[j * ldb + p] }
+                    p += 1
+                }
+            } else if transB {
+                // A partial panel: read each column contiguously, zero the rest.
                 for j in 0..<nr {
                     if j < cols {
                         let src = b + (col + j0 + j) * ldb + row

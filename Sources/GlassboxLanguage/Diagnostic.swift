@@ -40,18 +40,22 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable {
 
     // MARK: Position
 
-    /// 1-based line of the start of the span.
-    public var line: Int { source.line(of: range.start) }
+    /// Line of the start of the span, counted from `source.firstLine` (1 unless the source is a
+    /// piece of a longer file).
+    public var line: Int { localLine + source.firstLine - 1 }
+
+    /// 1-based line of the start of the span within `source.text`.
+    var localLine: Int { source.line(of: range.start) }
 
     /// 1-based column of the start of the span, counted in characters.
     public var column: Int {
-        let lineStart = source.lineStart(line)
+        let lineStart = source.lineStart(localLine)
         return characterCount(SourceRange(lineStart, range.start)) + 1
     }
 
     /// Length of the span in characters, at least 1, clipped to the end of its line.
     public var length: Int {
-        let lineNumber = line
+        let lineNumber = localLine
         let lineEnd = lineNumber < source.lineStarts.count ? source.lineStarts[lineNumber] - 1 : source.scalars.count
         let end = min(range.end, lineEnd)
         return max(1, characterCount(SourceRange(range.start, end)))
@@ -74,9 +78,9 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable {
     /// A `name:line:column: ` prefix is added when the span is not in `current` (an error inside a
     /// function defined in an earlier cell) or the source has several lines.
     public func formatted(relativeTo current: Source? = nil) -> String {
-        let lineNumber = line
+        let lineNumber = localLine
         let showLocation = current !== source || source.lineStarts.count > 1
-        var out = showLocation ? "\(source.name):\(lineNumber):\(column): error: \(message)" : "error: \(message)"
+        var out = showLocation ? "\(source.name):\(line):\(column): error: \(message)" : "error: \(message)"
         let text = source.lineText(lineNumber)
         if !text.allSatisfy({ $0 == " " || $0 == "\t" }) || range.start >= source.scalars.count {
             out += "\n  " + text + "\n  " + caretLine(for: text)

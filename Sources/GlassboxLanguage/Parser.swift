@@ -174,13 +174,17 @@ struct Parser {
     // MARK: - Expressions, lowest precedence first
 
     mutating func expression() throws(Diagnostic) -> Expr {
+        try comparison()
+    }
+
+    /// Every way the grammar recurses passes an opening bracket or a prefix operator; each one
+    /// counts one level of nesting (see `maxNesting`).
+    private mutating func enter() throws(Diagnostic) {
         nesting += 1
-        defer { nesting -= 1 }
         if nesting > Parser.maxNesting {
             throw Diagnostic(.depth, "expression nested too deeply (more than \(Parser.maxNesting) levels)",
                              source, current.range)
         }
-        return try comparison()
     }
 
     mutating func comparison() throws(Diagnostic) -> Expr {
@@ -262,11 +266,17 @@ struct Parser {
         var e = try primary()
         while true {
             let start = e.range.start
-            if match(.leftParen) {
+            if check(.leftParen) {
+                try enter()
+                defer { nesting -= 1 }
+                advance()
                 let arguments = try callArguments()
                 let height = arguments.reduce(e.height) { max($0, $1.value.height) } + 1
                 e = try checked(Expr(.call(e, arguments), span(from: start), height: height))
-            } else if match(.leftBracket) {
+            } else if check(.leftBracket) {
+                try enter()
+                defer { nesting -= 1 }
+                advance()
                 let items = try indexItems()
                 var height = e.height
                 for item in items {
@@ -324,6 +334,8 @@ struct Parser {
     }
 
     private mutating func parenthesized() throws(Diagnostic) -> Expr {
+        try enter()
+        defer { nesting -= 1 }
         let start = current.range.start
         advance()
         if check(.rightParen) {
@@ -346,6 +358,8 @@ struct Parser {
     }
 
     private mutating func listLiteral() throws(Diagnostic) -> Expr {
+        try enter()
+        defer { nesting -= 1 }
         let start = current.range.start
         advance()
         var items: [Expr] = []
@@ -361,14 +375,10 @@ struct Parser {
     /// `{ statement; statement … }`; `after` names what must be followed by a block, if anything.
     mutating func block(after: String?) throws(Diagnostic) -> Expr {
         guard check(.leftBrace) else { throw unexpected("`{` after \(after ?? "this")") }
+        try enter()
+        defer { nesting -= 1 }
         let start = current.range.start
         advance()
-        nesting += 1
-        defer { nesting -= 1 }
-        if nesting > Parser.maxNesting {
-            throw Diagnostic(.depth, "blocks nested too deeply (more than \(Parser.maxNesting) levels)",
-                             source, current.range)
-        }
         var statements: [Stmt] = []
         skipTerminators()
         while !check(.rightBrace) {
@@ -479,12 +489,8 @@ struct Parser {
 
     /// Runs a recursive step with the nesting counter raised (unary and power chains).
     private mutating func nested(_ body: (inout Parser) throws(Diagnostic) -> Expr) throws(Diagnostic) -> Expr {
-        nesting += 1
+        try enter()
         defer { nesting -= 1 }
-        if nesting > Parser.maxNesting {
-            throw Diagnostic(.depth, "expression nested too deeply (more than \(Parser.maxNesting) levels)",
-                             source, current.range)
-        }
         return try body(&self)
     }
 

@@ -14,6 +14,9 @@ public final class Session {
     public var output: ((String) -> Void)? = nil
     /// Lines `print` wrote while `output` was nil.
     public private(set) var printed: [String] = []
+    /// The folder that relative paths in `load_csv` and `read_text` start from; nil means the
+    /// working directory. Runners of a file (a lesson, a notebook) set it to that file's folder.
+    public var directory: String? = nil
 
     private var slots: [String: Slot] = [:]
     /// User-bound globals in order of first binding.
@@ -32,8 +35,9 @@ public final class Session {
     /// was. Never throws, never traps.
     ///
     /// - Parameter name: how diagnostics name this text (`In [3]`, a file name).
-    public func run(_ text: String, name: String = "<input>") -> CellResult {
-        let source = Source(text, name: name)
+    /// - Parameter firstLine: the line the text starts on in its file (diagnostics count from it).
+    public func run(_ text: String, name: String = "<input>", firstLine: Int = 1) -> CellResult {
+        let source = Source(text, name: name, firstLine: firstLine)
         let program: [(Stmt, Node)]
         do { program = try compile(source) } catch { return CellResult(statements: [], error: error) }
         let context = Context(session: self, source: source)
@@ -168,6 +172,14 @@ public final class Session {
     func noteBound(_ slot: Slot) {
         slot.isUserBound = true
         boundOrder.append(slot)
+    }
+
+    /// Gives every tensor bound to a user variable that takes part in autograd and has no name
+    /// yet the variable's name, so that backward traces can label named intermediates.
+    func nameTensors() {
+        for s in boundOrder {
+            if case .tensor(let t)? = s.value, t.requiresGrad, t.name == nil { t.name = s.name }
+        }
     }
 
     func emit(_ line: String) {

@@ -14,10 +14,14 @@ public final class Source: Sendable {
     public let scalars: [Unicode.Scalar]
     /// Offsets (into `scalars`) at which each line starts; `lineStarts[0] == 0`.
     let lineStarts: [Int]
+    /// The number of the text's first line where it came from (a cell that starts on line 12 of
+    /// a script); diagnostics report lines counted from here.
+    public let firstLine: Int
 
-    public init(_ text: String, name: String = "<input>") {
+    public init(_ text: String, name: String = "<input>", firstLine: Int = 1) {
         self.name = name
         self.text = text
+        self.firstLine = firstLine
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
         var starts = [0]

@@ -8,6 +8,7 @@ enum Suggestions {
     /// when the distance is 0 for names of 1–2 characters (`X` → `x`), at most 1 up to 4
     /// characters, 2 up to 8, and 3 beyond. Ties go to the shorter name, then alphabetical.
     static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+        guard name.count <= 64 else { return nil }
         let target = Array(name.lowercased())
         let limit = target.count <= 2 ? 0 : target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
         var best: (name: String, distance: Int)? = nil

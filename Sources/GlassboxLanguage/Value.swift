@@ -8,9 +8,11 @@ public enum Value {
     case string(String)
     case tuple(TupleValue)
     case function(Function)
-    // case optimizer(Optimizer)  — comes with the optimizers (GlassboxTensors)
+    case optimizer(Optimizer)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
+    /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
+    case plot(PlotValue)
     /// "Nothing": what `seed`, `backward`, `step`, `print` and loops return. Never shown.
     case none
 
@@ -21,7 +23,9 @@ public enum Value {
         case .string: return "string"
         case .tuple: return "tuple"
         case .function: return "function"
+        case .optimizer: return "optimizer"
         case .explanation: return "explanation"
+        case .plot: return "plot"
         case .none: return "nothing"
         }
     }
@@ -42,7 +46,7 @@ public enum Value {
 /// `maxDepth` levels and `maxLeaves` values in all, so that no tuple is too deep to print or free.
 public struct TupleValue: RandomAccessCollection {
     public static let maxDepth = 64
-    public static let maxLeaves = 1_000_000
+    public static let maxLeaves = 100_000
 
     public let items: [Value]
     /// 1 + the depth of the deepest tuple inside.

@@ -30,6 +30,20 @@ extension EditLineReader {
         return UInt8(CC_REDISPLAY)
     }
 
+    /// `}`, `]` or `)` typed where the line so far is only indentation: takes one level (four
+    /// spaces) off first, undoing the indentation the continuation prompt offered.
+    func insertClosing(_ key: Int32) -> UInt8 {
+        guard let scalar = Unicode.Scalar(UInt32(bitPattern: key)),
+              let info = el_line(editLine)?.pointee, let start = info.buffer, let cursor = info.cursor
+        else { return UInt8(CC_ERROR) }
+        let before = UnsafeRawBufferPointer(start: start, count: max(0, cursor - start))
+        if before.count >= 4, before.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+            el_deletestr(editLine, 4)
+        }
+        _ = el_insertstr(editLine, String(Character(scalar)))
+        return UInt8(CC_REFRESH)
+    }
+
     /// Lays `names` out in columns, row by row, like a shell listing completions.
     static func columns(_ names: [String], width: Int) -> String {
         let cell = (names.map(\.count).max() ?? 0) + 2

@@ -58,7 +58,11 @@ public final class EditLineReader: LineReader {
         _ = gb_el_add_function(editLine, "gb-paste", "Insert bracketed-paste text", { editLine, _ in
             EditLineReader.owning(editLine)?.insertPaste() ?? UInt8(CC_ERROR)
         })
+        _ = gb_el_add_function(editLine, "gb-close", "Insert a closing bracket, dedenting a blank line", { editLine, key in
+            EditLineReader.owning(editLine)?.insertClosing(key) ?? UInt8(CC_ERROR)
+        })
         _ = gb_el_bind(editLine, "^I", "gb-complete")
+        for closer in ["}", "]", ")"] { _ = gb_el_bind(editLine, closer, "gb-close") }
         _ = gb_el_bind(editLine, "^R", "em-inc-search-prev")
         _ = gb_el_bind(editLine, "\\e[200~", "gb-paste")
         _ = el_source(editLine, nil)   // ~/.editrc may rebind any of these

@@ -29,7 +29,8 @@ extension REPL {
             } else {
                 prompt = .none
             }
-            let prefill = lines.isEmpty ? pendingPrefill : nil
+            let offered = lines.isEmpty ? notebook.offer() : nil   // an open lesson's cell
+            let prefill = lines.isEmpty ? pendingPrefill ?? offered : autoIndent(after: lines)
             if lines.isEmpty { pendingPrefill = nil }
             switch reader.readLine(prompt: prompt, prefill: prefill) {
             case .endOfInput:
@@ -51,5 +52,35 @@ extension REPL {
                 return .cell(source, startLine: startLine)
             }
         }
+    }
+
+    /// At a terminal, a continued line starts indented four spaces per bracket or brace still
+    /// open, as IPython indents the body of a block.
+    func autoIndent(after lines: [String]) -> String? {
+        guard reader is EditLineReader else { return nil }
+        let depth = REPL.openBracketDepth(lines.joined(separator: "\n"))
+        return depth > 0 ? String(repeating: " ", count: 4 * depth) : nil
+    }
+
+    /// Brackets, parentheses and braces opened and not yet closed, outside strings and comments.
+    static func openBracketDepth(_ source: String) -> Int {
+        var depth = 0
+        var inString = false, escaped = false, inComment = false
+        for c in source {
+            if inComment {
+                if c == "\n" { inComment = false }
+            } else if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else {
+                switch c {
+                case "\"": inString = true
+                case "#": inComment = true
+                case "(", "[", "{": depth += 1
+                case ")", "]", "}": depth = max(0, depth - 1)
+                default: break
+                }
+            }
+        }
+        return depth
     }
 }

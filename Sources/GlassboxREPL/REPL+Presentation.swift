@@ -7,7 +7,7 @@ extension REPL {
     func present(_ result: CellResult, cell: Int, startLine: Int) {
         switch presentation {
         case .notebook:
-            if let value = result.lastValue, !value.isNone {
+            if let value = result.lastValue, !value.isNone, !presentWalkthroughValue(value) {
                 output.write(renderer.output(value, cell: cell, precision: session.precision) + "\n")
             }
             if let error = result.error {
@@ -16,7 +16,7 @@ extension REPL {
             }
         case .script(let fileName):
             for statement in result.statements where !statement.silenced {
-                guard let value = statement.value, !value.isNone else { continue }
+                guard let value = statement.value, !value.isNone, !presentWalkthroughValue(value) else { continue }
                 output.write(renderer.value(value, precision: session.precision) + "\n")
             }
             if let error = result.error {
@@ -24,7 +24,7 @@ extension REPL {
             }
         case .json:
             for statement in result.statements where !statement.silenced {
-                guard let value = statement.value, let line = JSON.cellValue(value, cell: cell) else { continue }
+                guard let value = statement.value, let line = jsonLine(value, cell: cell) else { continue }
                 output.write(line + "\n")
             }
             if let error = result.error {
@@ -38,17 +38,11 @@ extension REPL {
         if reader is EditLineReader { output.write("\n") }
     }
 
-    /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`):
-    /// the cell's own line numbers are shifted by the line the cell starts on.
+    /// A script's error, located in the file as compilers write it (`demo.gbx:12:5: error: …`);
+    /// code from `-e` has no file, and a one-line cell's error needs no location.
     func located(_ error: Diagnostic, in fileName: String?, startLine: Int, cell: Int) -> String {
-        let name = cellName(cell, startLine: startLine)
-        guard error.source.name == name else { return renderer.diagnostic(error, cellName: name) }
-        var text = error.formatted(relativeTo: error.source)
-        // A multi-line cell's error already starts `name:line:column: `; replace it.
-        let cellPrefix = "\(name):\(error.line):\(error.column): "
-        if text.hasPrefix(cellPrefix) { text.removeFirst(cellPrefix.count) }
-        if let fileName { text = "\(fileName):\(startLine + error.line - 1):\(error.column): " + text }
-        return renderer.colouring(text)
+        if fileName != nil { return renderer.colouring(error.formatted(relativeTo: nil)) }
+        return renderer.diagnostic(error, cellName: cellName(cell, startLine: startLine))
     }
 
     /// A line from `print(…)` in the running cell. In JSON it becomes

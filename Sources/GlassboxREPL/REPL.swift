@@ -50,6 +50,12 @@ public final class REPL {
     var timingMinimumRun = 0.2
     /// Text to place in the editor at the next prompt (lessons offer a starting formula).
     var pendingPrefill: String? = nil
+    /// The open lesson and the cells recorded for `:save` (REPL+Notebook.swift).
+    let notebook = NotebookState()
+    /// `:step on`: explain pauses after each step (REPL+Walkthroughs.swift).
+    public var stepMode = false
+    /// Walkthroughs and pictures in Unicode (braille, σ); ASCII when the terminal is not UTF-8.
+    public var unicode = true
 
     public init(
         session: Session,
@@ -65,8 +71,10 @@ public final class REPL {
         self.renderer = renderer
         self.output = output
         self.errors = errors
-        self.commands = CommandTable(REPL.standardCommands())
+        self.commands = CommandTable(REPL.standardCommands() + REPL.lessonCommands() + REPL.notebookCommands()
+                                     + REPL.walkthroughCommands())
         session.output = { [unowned self] line in self.printed(line) }
+        notebook.attach(to: self)
         if let scripted = reader as? ScriptedLineReader {
             scripted.onInterruptRequest = { InterruptSignal.simulate() }
         }
@@ -128,7 +136,11 @@ public final class REPL {
         cellNumber += 1
         runningCell = cell
         if reader is EditLineReader { renderer.lineWidth = Terminal.columns() }   // the window may have been resized
-        let result = session.run(source, name: cellName(cell, startLine: startLine))
+        // A script's cells count lines from where they start in the file, so every diagnostic —
+        // also one raised later inside a function this cell defines — names the file's line.
+        var firstLine = 1
+        if case .script(_?) = presentation { firstLine = startLine }
+        let result = session.run(source, name: cellName(cell, startLine: startLine), firstLine: firstLine)
         present(result, cell: cell, startLine: startLine)
         if let value = result.lastValue, !value.isNone { remember(value, cell: cell) }
         if let error = result.error {
@@ -138,13 +150,14 @@ public final class REPL {
                 shouldQuit = true
             }
         }
+        notebook.cellDidRun(self, source: source, result: result)
         output.flush()
     }
 
     func cellName(_ cell: Int, startLine: Int) -> String {
         switch presentation {
         case .notebook: return "In [\(cell)]"
-        case .script(let fileName?): return "\(fileName):\(startLine)"
+        case .script(let fileName?): return fileName
         case .script(nil), .json: return "cell \(cell)"
         }
     }

@@ -21,7 +21,7 @@ struct Glassbox: ParsableCommand {
             glassbox                          the notebook (stdin a terminal), or piped code as a script
             glassbox -e CODE [--json]
             glassbox run [--check] [--json] FILE...
-            glassbox lesson [N]
+            glassbox lesson [N [SECTION]]
             """,
         discussion: """
             With no arguments, starts the notebook REPL when standard input is a terminal; \
@@ -50,7 +50,7 @@ struct Glassbox: ParsableCommand {
 /// `glassbox run FILE...`
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run scripts (.gbx) in order, in one session; exit 1 if any cell fails.")
+        abstract: "Run scripts (.gbx) and notebooks or lessons (.md) in order, in one session; exit 1 if any cell fails.")
 
     @Flag(help: "Also check recorded outputs and exercise solutions (notebooks and lessons, .md).")
     var check = false
@@ -59,18 +59,16 @@ struct Run: ParsableCommand {
 
     var json: Bool { output.json }
 
-    @Argument(help: ArgumentHelp("Scripts to run.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("Scripts (.gbx) and notebooks or lessons (.md) to run.", valueName: "FILE"))
     var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("`run` needs at least one FILE.") }
-        if let notebook = files.first(where: { $0.hasSuffix(".md") }) {
-            throw ValidationError("\(notebook): notebooks and lessons (.md) are not supported by this build yet.")
-        }
+        if check, json { throw ValidationError("`--check` reports in words; it does not combine with `--json`.") }
     }
 
     func run() throws {
-        throw ExitCode(Launcher.run(files: files, json: json))
+        throw ExitCode(Launcher.runFiles(files, check: check, json: json))
     }
 }
 
@@ -78,14 +76,18 @@ struct Run: ParsableCommand {
 struct Lesson: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open the lesson list, or lesson N.")
 
-    @Argument(help: "The lesson to open.")
+    @Argument(help: "The lesson to open (where you left off).")
     var number: Int?
 
+    @Argument(help: "The section to start at.")
+    var section: Int?
+
+    func validate() throws {
+        if let section, section < 1 { throw ValidationError("SECTION counts from 1.") }
+    }
+
     func run() throws {
-        var message = "glassbox: lessons are not part of this build yet"
-        if let number { message += " (asked for lesson \(number))" }
-        StandardStream.error().write(message + "\n")
-        throw ExitCode(1)
+        throw ExitCode(Launcher.lesson(number: number, section: section))
     }
 }
 

@@ -176,3 +176,20 @@ final class FastDispatchTests: XCTestCase {
         XCTAssert(c.contains(-1), "an interrupted product should stop early")
     }
 }
+
+extension FastDispatchTests {
+    func testBinaryRowMatchesReference() {
+        var rng = SplitMix(seed: 58)
+        for (rows, cols) in [(1, 1), (7, 33), (129, 7), (300, 257)] {
+            let a = rng.array(rows * cols, -4, 4), b = rng.array(cols, 0.5, 2)
+            for op: BinaryOp in [.add, .sub, .mul, .div, .maximum, .less] {
+                for rowOnLeft in [false, true] {
+                    var y1 = [Float](repeating: 0, count: a.count), y2 = y1
+                    Kernels.binaryRow(op, &y1, a, b, rowOnLeft: rowOnLeft, rows: rows, cols: cols)
+                    Reference.binaryRow(op, &y2, a, b, rowOnLeft: rowOnLeft, rows: rows, cols: cols)
+                    XCTAssertEqual(y1, y2, "binaryRow \(op) rowOnLeft=\(rowOnLeft) \(rows)×\(cols)")
+                }
+            }
+        }
+    }
+}

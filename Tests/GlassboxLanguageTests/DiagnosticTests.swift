@@ -101,7 +101,7 @@ final class DiagnosticTests: XCTestCase {
         let deep = "y = " + String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500)
         check(deep, .depth, "expression nested too deeply (more than 100 levels)")
         check("t = 1; for i in 1...100 { t = (t, t) }", .depth,
-              "tuple nested too deeply or too large (at most 64 levels and 1000000 values)")
+              "tuple nested too deeply or too large (at most 64 levels and 100000 values)")
     }
 
     func testInterruptStopsLoops() {
@@ -136,5 +136,22 @@ final class DiagnosticTests: XCTestCase {
         XCTAssertNotNil(failure("x = x @ B", in: s))
         XCTAssertNotNil(failure("x, A = (1, zeros(-1))", in: s))
         XCTAssertNotNil(failure("x, A = (1, 2, 3)", in: s))
+    }
+}
+
+final class DiagnosticLocationTests: XCTestCase {
+    /// A cell that starts on line 11 of a script reports the script's line numbers.
+    func testLinesCountFromTheCellsFirstLine() {
+        let s = Session()
+        _ = s.run("f(v) = v @ ones(3, 3)", name: "demo.gbx", firstLine: 4)
+        let d = s.run("x = [1, 2]\ny = f(x)", name: "demo.gbx", firstLine: 11).error
+        XCTAssertEqual(d?.line, 4)
+        XCTAssertEqual(d?.column, 8)
+        XCTAssertEqual(d?.notes, ["in `f`, called as `f(x)` (demo.gbx, line 12)"])
+        XCTAssertEqual(d?.formatted(relativeTo: nil).split(separator: "\n").first.map(String.init),
+                       "demo.gbx:4:8: error: matmul: shapes [2] and [3, 3] do not match (inner dimensions 2 and 3 differ)")
+        let e = s.run("z = 1\nz = zeroes(2)", name: "demo.gbx", firstLine: 20).error
+        XCTAssertEqual(e.map { JSON.cellError($0, cell: 3) },
+                       #"{"cell": 3, "error": {"message": "unknown name `zeroes`; did you mean `zeros`?", "line": 21, "column": 5, "length": 6}}"#)
     }
 }

@@ -125,6 +125,11 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(syntaxError("x = 1" + String(repeating: " + 1", count: 50_000))?.kind, .depth)
         XCTAssertEqual(syntaxError("x = y" + String(repeating: "'", count: 50_000))?.kind, .depth)
         XCTAssertEqual(syntaxError("x = f" + String(repeating: "(1)", count: 50_000))?.kind, .depth)
+        XCTAssertEqual(syntaxError(String(repeating: "for i in 1...2 { ", count: 50_000))?.kind, .depth)
+        XCTAssertEqual(syntaxError(String(repeating: "while 1 { ", count: 50_000))?.kind, .depth)
+        XCTAssertEqual(syntaxError(String(repeating: "if 1 { 1 } else ", count: 50_000) + "{ 1 }")?.kind, .depth)
+        XCTAssertEqual(syntaxError(String(repeating: "f(", count: 50_000))?.kind, .depth)
+        XCTAssertEqual(syntaxError(String(repeating: "x[", count: 50_000))?.kind, .depth)
         // A long but shallow program is fine.
         XCTAssertNil(syntaxError(String(repeating: "x = x + 1\n", count: 20_000)))
         XCTAssertNil(syntaxError("x = [" + Array(repeating: "1", count: 50_000).joined(separator: ", ") + "]"))

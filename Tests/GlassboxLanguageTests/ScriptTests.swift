@@ -33,7 +33,7 @@ final class ScriptTests: XCTestCase {
 
 enum ScriptRunner {
     /// The expected lines (from comments) and the lines the script really produced.
-    static func run(_ text: String, name: String) -> (expected: [String], actual: [String]) {
+    static func run(_ text: String, name: String, session: Session = Session()) -> (expected: [String], actual: [String]) {
         var expected: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if let r = line.range(of: "# expect error: ") {
@@ -44,7 +44,6 @@ enum ScriptRunner {
                 expected.append("")
             }
         }
-        let session = Session()
         var actual: [String] = []
         session.output = { actual.append(contentsOf: $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) }
         session.runScript(text, name: name) { cell in

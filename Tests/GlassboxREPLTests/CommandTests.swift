@@ -135,6 +135,7 @@ final class CommandTests: XCTestCase {
         XCTAssertTrue(screen.contains("error: unknown name `nope`"), screen)
         XCTAssertTrue(screen.contains("error: `:time` needs code to time"), screen)
         XCTAssertEqual(harness.repl.cellNumber, 2, ":time runs are not cells")
+        XCTAssertEqual(harness.repl.session.variables.map(\.name), ["x"], "the timing loop leaves no variable behind")
     }
 
     func testCtrlCStopsTiming() {

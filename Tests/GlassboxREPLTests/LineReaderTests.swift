@@ -59,3 +59,14 @@ final class LineReaderTests: XCTestCase {
         XCTAssertFalse(Terminal.wantsColour(fd: fds[1], environment: ["TERM": "xterm-256color"]))
     }
 }
+
+/// Continued lines at a terminal start indented by the brackets still open.
+final class AutoIndentTests: XCTestCase {
+    func testDepthIgnoresStringsAndComments() {
+        XCTAssertEqual(REPL.openBracketDepth("for i in 1...3 {"), 1)
+        XCTAssertEqual(REPL.openBracketDepth("f(x) = {\n  a = [1,"), 2)
+        XCTAssertEqual(REPL.openBracketDepth("s = \"{[(\" + \"\\\"{\""), 0)
+        XCTAssertEqual(REPL.openBracketDepth("x = 1 # {\ny = {"), 1)
+        XCTAssertEqual(REPL.openBracketDepth("}}}"), 0)
+    }
+}

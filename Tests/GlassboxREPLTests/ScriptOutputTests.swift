@@ -31,6 +31,11 @@ final class ScriptOutputTests: XCTestCase {
         XCTAssertEqual(harness.repl.failedCells, 1)
     }
 
+    func testAnErrorInsideAFunctionNamesTheLineOfItsDefinition() {
+        let harness = script("# helpers\nf(x) = x + nope_yet\n\n\nf(1)", .script(fileName: "lib.gbx"))
+        XCTAssertTrue(harness.errors.text.hasPrefix("lib.gbx:2:12: error: unknown name `nope_yet`"), harness.errors.text)
+    }
+
     func testCtrlCStopsAScript() {
         let reader = ScriptedLineReader(events: [.lineThenInterrupt("for i in 1...100000000 { }"), .line("1")],
                                         interactive: false)

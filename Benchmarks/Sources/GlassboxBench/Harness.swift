@@ -11,6 +11,14 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+/// CPU time of the whole process (all threads) in seconds (`CLOCK_PROCESS_CPUTIME_ID`): on a
+/// shared machine it does not count the time spent waiting for a core.
+func cpuNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
 // MARK: - Measurement
 
 /// One benchmark row's timing: seconds per call of the work.
@@ -18,13 +26,15 @@ struct Measurement {
     var name: String
     var median: Double
     var min: Double
+    /// Median CPU seconds per call (all threads together).
+    var cpu: Double
     var samples: Int
     var iterationsPerSample: Int
     /// Floating-point operations per call, when the row is a matmul (for GFLOPS).
     var flops: Double?
 
     var json: String {
-        var s = "{\"name\": \"\(name)\", \"median_s\": \(median), \"min_s\": \(min), "
+        var s = "{\"name\": \"\(name)\", \"median_s\": \(median), \"min_s\": \(min), \"cpu_s\": \(cpu), "
         s += "\"samples\": \(samples), \"iterations\": \(iterationsPerSample)"
         if let flops { s += ", \"flops\": \(flops)" }
         return s + "}"
@@ -42,15 +52,18 @@ func measure(
     body()
     let once = max(now() - start, 1e-9)
     let iterations = max(1, Int(sampleSeconds / once))
-    var times: [Double] = []
+    var times: [Double] = [], cpuTimes: [Double] = []
     for _ in 0..<samples {
+        let cpuStart = cpuNow()
         start = now()
         for _ in 0..<iterations { body() }
         times.append((now() - start) / Double(iterations))
+        cpuTimes.append((cpuNow() - cpuStart) / Double(iterations))
     }
     times.sort()
+    cpuTimes.sort()
     return Measurement(
-        name: name, median: times[times.count / 2], min: times[0], samples: samples,
+        name: name, median: times[times.count / 2], min: times[0], cpu: cpuTimes[cpuTimes.count / 2], samples: samples,
         iterationsPerSample: iterations, flops: flops)
 }
 

@@ -3,7 +3,15 @@
 //
 //   swift run -c release --package-path Benchmarks glassbox-bench [ROW ...] [--list]
 
-let rows: [(name: String, run: () -> Measurement)] = kernelRows()
+let rows: [(name: String, run: () -> Measurement)] = kernelRows() + [
+    lstmKernelRow("lstm_T64_fwd_bwd", oneProjection: true),
+    lstmKernelRow("lstm_T64_fwd_bwd_per_step", oneProjection: false),
+    attentionKernelRow(),
+    mlpKernelRow(),
+    lstmTensorRow(),
+    attentionTensorRow(),
+    mlpTensorRow(),
+] + layerLanguageRows() + languageRows()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--list") {

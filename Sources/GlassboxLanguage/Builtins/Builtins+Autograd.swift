@@ -6,20 +6,21 @@ extension Builtins {
     static let autograd: [Builtin] = [
         Builtin("param", [.required("x")], .autograd,
                 "A trainable copy of x: backward fills its gradient and optimizers update it.",
-                example: "W = param(randn(2, 3))") { a in .tensor(try Ops.param(try a.tensor(0))) },
+                example: "W = param(randn(2, 3)); W") { a in .tensor(try Ops.param(try a.tensor(0))) },
         Builtin("backward", [.required("y")], .autograd,
                 "Computes ∂y/∂t for every tensor t that the scalar y depends on (parameters and named " +
                 "intermediates), replacing earlier gradients.",
-                example: "backward(sum(W * W))") { a in
+                example: "W = param([1, 2]); backward(sum(W * W)); W.grad") { a in
+            a.context.session.nameTensors()
             try Autograd.backward(try a.tensor(0))
             return .none
         },
         Builtin("grad", [.required("t")], .autograd, "The gradient of t from the last backward (also `t.grad`).",
-                example: "grad(W)") { a in
+                example: "W = param([1, 2]); backward(sum(W^3)); grad(W)") { a in
             try gradient(of: try a.tensor(0), a.call.arguments[0], a.call.argumentRange(0))
         },
         Builtin("detach", [.required("x")], .autograd, "The same values with no history: gradients stop here.",
-                example: "detach(W * 2)") { a in .tensor(Ops.detach(try a.tensor(0))) },
+                example: "W = param([1, 2]); detach(W * 2)") { a in .tensor(Ops.detach(try a.tensor(0))) },
     ]
 
     static let utilities: [Builtin] = [

@@ -31,7 +31,7 @@ extension Builtins {
         Builtin("randn", [.variadic("d")], .creation, "Standard normal random values, mean 0 and variance 1.",
                 example: "randn(2, 3)") { a in .tensor(try Ops.randn(try a.dimensions())) },
         Builtin("seed", [.required("n")], .creation, "Reseeds the random generator: every later draw is reproducible.",
-                example: "seed(0)") { a in
+                example: "seed(0); rand(3)") { a in
             let n = try a.int(0) ?? 0
             guard n >= 0 else {
                 throw RuntimeError(.value, "a seed must be a whole number ≥ 0, got \(n)", a.call.argumentRange(0))

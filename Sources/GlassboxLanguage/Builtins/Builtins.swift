@@ -18,7 +18,8 @@ public struct BuiltinDoc: Sendable {
 /// Every built-in function and constant.
 public enum Builtins {
     /// The functions in table order (grouped by category).
-    static let table: [Builtin] = creation + shape + elementwise + reductions + autograd + utilities
+    static let table: [Builtin] = creation + shape + joining + elementwise + reductions + softmaxFamily + losses + layers
+        + autograd + optimizers + utilities + plots + data
 
     static let byName: [String: Builtin] = Dictionary(table.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -44,5 +45,39 @@ public enum Builtins {
     private static func doc(_ b: Builtin) -> BuiltinDoc {
         BuiltinDoc(name: b.name, signature: b.signature, summary: b.summary, example: b.example,
                    category: b.category.rawValue)
+    }
+}
+
+// MARK: - Docs/BUILTINS.md
+
+extension Builtins {
+    /// The text of Docs/BUILTINS.md, generated from the table (a test keeps the file in sync).
+    public static func markdown() -> String {
+        var out = """
+        # Built-in functions
+
+        Every built-in of the Glassbox language, grouped as a learner meets them. This page is
+        generated from the built-ins table (`Sources/GlassboxLanguage/Builtins/`), the same table
+        that answers `?name` in the notebook and completes names with Tab; do not edit it by hand.
+        Regenerate it with `GLASSBOX_RECORD=1 swift test --filter BuiltinsDocTests`.
+
+        Arguments written `d...` take any number of values; parameters after them are given by
+        keyword (`concat(a, b, axis=1)`). Any parameter with a default may be given by keyword.
+        `Docs/LANGUAGE.md` describes the language itself.
+
+        """
+        for category in Builtin.Category.allCases {
+            let entries = table.filter { $0.category == category }
+            guard !entries.isEmpty else { continue }
+            out += "\n## \(category.rawValue)\n\n"
+            out += "| function | what it does |\n| --- | --- |\n"
+            for b in entries {
+                out += "| `\(b.signature)` | \(b.summary.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")) |\n"
+            }
+            out += "\n```glassbox\n" + entries.map(\.example).joined(separator: "\n") + "\n```\n"
+        }
+        out += "\n## Constants\n\n| name | value |\n| --- | --- |\n"
+        for c in constants { out += "| `\(c.name)` | \(c.summary) |\n" }
+        return out
     }
 }

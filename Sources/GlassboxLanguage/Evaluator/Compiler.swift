@@ -32,7 +32,7 @@ struct Compiler {
         case .assign(let targets, let value):
             let v = try expression(value)
             if targets.count == 1 {
-                return Assign(target(targets[0].name), v, copies: isConstantTensor(v), s.range)
+                return Assign.make(target(targets[0].name), v, copies: isConstantTensor(v), s.range)
             }
             return AssignTuple(targets.map { target($0.name) }, v, s.range)
         case .function(let decl):
@@ -117,7 +117,7 @@ struct Compiler {
             }
             return NegateNode(x, isPlus: op == .plus, e.range)
         case .binary(let op, let lhs, let rhs):
-            return BinaryNode(op, try expression(lhs), try expression(rhs), e.range)
+            return BinaryNode.make(op, try expression(lhs), try expression(rhs), e.range)
         case .call(let callee, let arguments):
             let f = try expression(callee)
             var nodes: [Node] = []
@@ -144,6 +144,8 @@ struct Compiler {
             defer { enclosing -= 1 }
             var nodes: [Node] = []
             for s in statements { nodes.append(try statement(s)) }
+            // `{ x = x + 1 }` is just its statement (a loop body runs it without the block).
+            if nodes.count == 1 { return nodes[0] }
             return Block(nodes, e.range)
         case .conditional(let c, let then, let otherwise):
             let cond = try expression(c)

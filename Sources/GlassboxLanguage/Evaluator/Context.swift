@@ -14,16 +14,16 @@ final class Context {
     /// Locals of the running user functions; each call owns `stack[base ..< base + count]`.
     @exclusivity(unchecked) var stack: [Value?] = []
     @exclusivity(unchecked) var base = 0
-    var callDepth = 0
+    @exclusivity(unchecked) var callDepth = 0
     /// Below this address the native stack is too close to its end to recurse further.
     let stackLimit: UInt
 
     // While `explain` records (nil otherwise):
-    var recorder: ExplainRecorder?
+    @exclusivity(unchecked) var recorder: ExplainRecorder?
     /// The innermost expression now running an op, and the source it is in.
-    var opRange = SourceRange(0, 0)
-    var currentSource: Source
-    var callStack: [String] = []
+    @exclusivity(unchecked) var opRange = SourceRange(0, 0)
+    @exclusivity(unchecked) var currentSource: Source
+    @exclusivity(unchecked) var callStack: [String] = []
 
     init(session: Session, source: Source) {
         self.session = session

@@ -117,7 +117,8 @@ final class UserFunction {
             bound[p] = try d.eval(c)
         }
 
-        // Run the body in a new frame.
+        // Run the body in a new frame. (Recursion without loops must stop on Ctrl-C too.)
+        if Interrupt.isRequested { throw RuntimeError.interrupted(call.range) }
         c.callDepth += 1
         defer { c.callDepth -= 1 }
         if c.callDepth > Context.maxCallDepth {
@@ -147,7 +148,7 @@ final class UserFunction {
             if e.source == nil {
                 e.source = source
                 if e.kind != .interrupted && e.kind != .depth {
-                    let line = callerSource.line(of: call.range.start)
+                    let line = callerSource.line(of: call.range.start) + callerSource.firstLine - 1
                     e.notes.append("in `\(name)`, called as `\(callerSource.text(of: call.range))` " +
                                    "(\(callerSource.name), line \(line))")
                 }

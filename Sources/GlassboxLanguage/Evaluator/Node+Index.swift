@@ -132,6 +132,12 @@ final class AttributeNode: Node {
             case "size": return .number(Float(x.count))
             default: throw unknown(v, AttributeNode.tensorAttributes)
             }
+        case .optimizer(let o):
+            switch name {
+            case "t": return .number(Float(o.t))
+            case "lr": return .number(o.lr)
+            default: throw unknown(v, AttributeNode.optimizerAttributes)
+            }
         default:
             throw unknown(v, [])
         }

@@ -3,7 +3,7 @@ import GlassboxTensors
 // MARK: - Operators
 
 /// `a + b`, `a @ b`, `a < b`, …: tensors go straight to `Ops`; strings may be joined and compared.
-final class BinaryNode: Node {
+class BinaryNode: Node {
     let op: BinaryOperator
     let lhs: Node
     let rhs: Node
@@ -15,11 +15,28 @@ final class BinaryNode: Node {
         super.init(range)
     }
 
+    /// The node for `lhs op rhs`: a specialised one when the operands are a global variable and
+    /// a literal (or two globals), which reads them in place instead of building and taking apart
+    /// `Value`s — the loop `x = x + 1` spends most of its interpreter time here.
+    static func make(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ range: SourceRange) -> BinaryNode {
+        let lc = (lhs as? Constant)?.value.tensor, rc = (rhs as? Constant)?.value.tensor
+        let lg = (lhs as? GlobalGet)?.slot, rg = (rhs as? GlobalGet)?.slot
+        if let lg, let rc { return GlobalConstantBinary(op, lhs, rhs, lg, rc, range) }
+        if let lc, let rg { return ConstantGlobalBinary(op, lhs, rhs, lc, rg, range) }
+        if let lg, let rg { return GlobalGlobalBinary(op, lhs, rhs, lg, rg, range) }
+        return BinaryNode(op, lhs, rhs, range)
+    }
+
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
         let a = try lhs.eval(c)
         let b = try rhs.eval(c)
         guard case .tensor(let x) = a, case .tensor(let y) = b else { return try other(a, b) }
+        return try apply(x, y, c)
+    }
+
+    @inline(__always)
+    final func apply(_ x: Tensor, _ y: Tensor, _ c: Context) throws -> Value {
         c.willRunOp(range)
         do {
             switch op {
@@ -66,6 +83,51 @@ final class BinaryNode: Node {
         if case .string = bad.0 { hint = "; to show numbers with text use print(\"…\", x)" }
         if case .function(let f) = bad.0 { hint = "; call it: \(f.name)(…)" }
         throw RuntimeError(.type, "`\(op.rawValue)` needs tensors or numbers, got a \(bad.0.typeName)\(hint)", bad.1.range)
+    }
+}
+
+/// `x op 1` with `x` a global.
+final class GlobalConstantBinary: BinaryNode {
+    let slot: Slot
+    let constant: Tensor
+    init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ slot: Slot, _ constant: Tensor, _ range: SourceRange) {
+        self.slot = slot
+        self.constant = constant
+        super.init(op, lhs, rhs, range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        guard case .tensor(let x)? = slot.value else { return try super.eval(c) }
+        return try apply(x, constant, c)
+    }
+}
+
+/// `1 op x` with `x` a global.
+final class ConstantGlobalBinary: BinaryNode {
+    let constant: Tensor
+    let slot: Slot
+    init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ constant: Tensor, _ slot: Slot, _ range: SourceRange) {
+        self.constant = constant
+        self.slot = slot
+        super.init(op, lhs, rhs, range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        guard case .tensor(let y)? = slot.value else { return try super.eval(c) }
+        return try apply(constant, y, c)
+    }
+}
+
+/// `x op y` with both globals.
+final class GlobalGlobalBinary: BinaryNode {
+    let left: Slot
+    let right: Slot
+    init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ left: Slot, _ right: Slot, _ range: SourceRange) {
+        self.left = left
+        self.right = right
+        super.init(op, lhs, rhs, range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        guard case .tensor(let x)? = left.value, case .tensor(let y)? = right.value else { return try super.eval(c) }
+        return try apply(x, y, c)
     }
 }
 
@@ -134,16 +196,8 @@ final class ListNode: Node {
             tensors.append(t)
         }
         c.willRunOp(range)
-        do { return .tensor(try stackRows(tensors)) } catch { throw RuntimeError.from(error, at: range) }
+        do { return .tensor(try Ops.stack(tensors, axis: 0)) } catch { throw RuntimeError.from(error, at: range) }
     }
-}
-
-/// Stacks equal-shaped tensors along a new first axis.
-// TODO: use Ops.stack (with its gradient) once GlassboxTensors has it; until then a copy.
-func stackRows(_ tensors: [Tensor]) throws -> Tensor {
-    var data: [Float] = []
-    for t in tensors { data.append(contentsOf: t.toArray()) }
-    return try Tensor(shape: [tensors.count] + (tensors.first?.shape ?? []), data: data)
 }
 
 /// `[2, 3]`, `[]` for a scalar: shapes in messages.

@@ -27,7 +27,7 @@ final class Slot {
     /// The value the session starts with (a built-in or a constant), restored by `reset()`.
     var initial: Value?
     /// Bound by the user (or the REPL) since the last reset; `Session.variables` lists these.
-    var isUserBound = false
+    @exclusivity(unchecked) var isUserBound = false
 
     init(name: String) { self.name = name }
 }
@@ -46,10 +46,10 @@ enum Target {
 }
 
 extension Context {
-    /// Stores `value` in `target`; tensors that have no name yet take the variable's name.
+    /// Stores `value` in `target`. (Tensors get their variable's name only when `backward`
+    /// runs — see `Session.nameTensors()` — so that assignment stays cheap.)
     @inline(__always)
-    func store(_ value: Value, _ target: Target) {
-        if case .tensor(let t) = value, t.name == nil { t.name = target.name }
+    func store(_ value: consuming Value, _ target: Target) {
         switch target {
         case .global(let slot):
             slot.value = value
@@ -100,26 +100,52 @@ final class LocalGet: Node {
 
 // MARK: - Assignment
 
-final class Assign: Node {
+/// `name = e`. A global target is stored through its slot (`AssignGlobal`), a local one into the
+/// frame.
+class Assign: Node {
     let target: Target
     let value: Node
-    /// The right side is a literal: store a copy, so the cached literal never takes a name.
+    /// The right side is a literal: store a copy, so the cached literal is never shared.
     let copies: Bool
+
     init(_ target: Target, _ value: Node, copies: Bool, _ range: SourceRange) {
         self.target = target
         self.value = value
         self.copies = copies
         super.init(range)
     }
+
+    static func make(_ target: Target, _ value: Node, copies: Bool, _ range: SourceRange) -> Assign {
+        if case .global(let slot) = target, !copies { return AssignGlobal(slot, target, value, range) }
+        return Assign(target, value, copies: copies, range)
+    }
+
     override func eval(_ c: Context) throws -> Value {
         var v = try value.eval(c)
-        if case .none = v {
-            throw RuntimeError(.type, "the right side gives nothing to assign to `\(target.name)`", value.range)
-        }
+        if case .none = v { throw nothingToAssign() }
         if copies, case .tensor(let t) = v {
             do { v = .tensor(try Tensor(shape: t.shape, data: t.toArray())) } catch { throw RuntimeError.from(error, at: value.range) }
         }
-        c.store(v, target)
+        c.store(consume v, target)
+        return .none
+    }
+
+    final func nothingToAssign() -> RuntimeError {
+        RuntimeError(.type, "the right side gives nothing to assign to `\(target.name)`", value.range)
+    }
+}
+
+final class AssignGlobal: Assign {
+    let slot: Slot
+    init(_ slot: Slot, _ target: Target, _ value: Node, _ range: SourceRange) {
+        self.slot = slot
+        super.init(target, value, copies: false, range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        let v = try value.eval(c)
+        if case .none = v { throw nothingToAssign() }
+        slot.value = consume v
+        if !slot.isUserBound { c.session.noteBound(slot) }
         return .none
     }
 }
@@ -165,7 +191,7 @@ final class Block: Node {
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
         var last = Value.none
-        for s in statements { last = try s.eval(c) }
+        for i in 0..<statements.count { last = try statements[i].eval(c) }
         return last
     }
 }

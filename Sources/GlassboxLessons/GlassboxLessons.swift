@@ -1,4 +1,0 @@
-/// Namespace of the GlassboxLessons module; see Docs/ARCHITECTURE.md.
-public enum GlassboxLessonsModule {
-    public static let name = "GlassboxLessons"
-}

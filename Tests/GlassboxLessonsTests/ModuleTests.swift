@@ -1,8 +1,0 @@
-import XCTest
-@testable import GlassboxLessons
-
-final class GlassboxLessonsModuleTests: XCTestCase {
-    func testModuleName() {
-        XCTAssertEqual(GlassboxLessonsModule.name, "GlassboxLessons")
-    }
-}

@@ -1,0 +1,184 @@
+import XCTest
+import GlassboxLanguage
+import GlassboxLessons
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import GlassboxREPL
+
+/// Lessons and notebooks at the prompt: `:lesson` offers each cell in the input line, running
+/// it moves on, `:check` / `:hint` / `:solution` work on the exercise, `:save` and `:export`
+/// write the session, and `glassbox run --check` re-runs a saved session.
+final class LessonREPLTests: XCTestCase {
+    let lesson = """
+        ---
+        title: Tiny
+        lesson: 7
+        sources:
+          - none needed
+        ---
+
+        # 7. Tiny
+
+        ## Doubling
+
+        ```glassbox setup
+        x = [1, 2, 3]
+        ```
+
+        Double it:
+
+        ```glassbox
+        y = x * 2
+        ```
+
+        ```exercise
+        id: triple
+        prompt: Now triple x.
+        answer: t
+        expect: 3 * x
+        hint: like y, with 3
+        solution: t = x * 3
+        ```
+
+        ## Done
+
+        ```glassbox
+        y + 1
+        ```
+        """
+
+    var directory = ""
+
+    override func setUpWithError() throws {
+        var template = Array("/tmp/glassbox-repl-lessons-XXXXXX".utf8CString)
+        let made: String? = template.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
+            return String(cString: result)
+        }
+        directory = try XCTUnwrap(made)
+        try TextFile.writeAtomically(lesson, to: directory + "/07-tiny.md")
+    }
+
+    override func tearDown() {
+        for name in ["07-tiny.md", "progress.json", "s.md", "s.ipynb", "other.md"] { unlink(directory + "/" + name) }
+        rmdir(directory)
+    }
+
+    func harness(_ events: [ScriptedLineReader.Event]) -> Harness {
+        let h = Harness(events)
+        h.repl.notebook.lessonsDirectory = directory
+        h.repl.notebook.progressPath = directory + "/progress.json"
+        return h
+    }
+
+    func testALessonOffersEachCellAndChecksTheExercise() throws {
+        let h = harness([
+            .line(":lesson 7"),
+            .line("y = x * 2"),          // the offered cell, run as offered
+            .line(":check"),             // t is not defined yet
+            .line("t = x * 2"),          // a wrong answer
+            .line(":check"),
+            .line(":hint"),
+            .line(":solution"),
+            .line("t = x * 3"),
+            .line(":check"),
+            .line(":next"),
+            .endOfInput,
+        ])
+        let screen = h.run()
+        XCTAssertEqual(h.reader.prefills, ["y = x * 2", "t = x * 3", ":next", "y + 1"], screen)
+        for expected in [
+            "## Doubling  (section 1 of 2)", "Double it:", "Exercise triple", "Now triple x.",
+            "✗ `triple`: `t` is not defined yet",
+            "✗ `triple`: wrong (max difference 3)",
+            "Hint 1 of 1: like y, with 3",
+            "    t = x * 3",
+            "✓ `triple`: exact — solved.",
+            "## Done  (section 2 of 2)",
+        ] {
+            XCTAssertTrue(screen.contains(expected), "missing \(expected)\n\(screen)")
+        }
+        let progress = ProgressStore(path: directory + "/progress.json")
+        XCTAssertEqual(progress.lesson("07-tiny").section, 2)
+        XCTAssertEqual(progress.lesson("07-tiny").exercises["triple"], ExerciseProgress(tries: 1 + 1, hintsShown: 1, solved: true, sawSolution: true))
+    }
+
+    func testExploringKeepsTheCellOffered() {
+        let h = harness([.line(":lesson 7"), .line("x"), .line("y = x*2"), .endOfInput])
+        let screen = h.run()
+        XCTAssertEqual(Array(h.reader.prefills.prefix(2)), ["y = x * 2", "y = x * 2"], screen)
+        XCTAssertTrue(screen.contains("Exercise triple"), "the edited cell counts as running the offered one\n\(screen)")
+    }
+
+    func testLessonCommandsExplainTheirMistakes() {
+        let screen = harness([.line(":check"), .line(":lesson 12"), .line(":lesson seven"), .line(":lesson 7 5"), .endOfInput]).run()
+        XCTAssertTrue(screen.contains("error: no lesson is open; `:lessons` lists them"), screen)
+        XCTAssertTrue(screen.contains("error: there is no lesson 12 (lessons: 7)"), screen)
+        XCTAssertTrue(screen.contains("error: `:lesson` takes a lesson number"), screen)
+        XCTAssertTrue(screen.contains("error: lesson 7 has 2 sections, not 5"), screen)
+    }
+
+    func testLessonsListsProgress() {
+        let h = harness([.line(":lesson 7"), .line(":lessons"), .endOfInput])
+        let screen = h.run()
+        XCTAssertTrue(screen.contains("7  Tiny  section 1 of 2 · 0 of 1 exercises"), screen)
+    }
+
+    // MARK: Notebooks
+
+    func testSaveWritesANotebookThatRunCheckPasses() throws {
+        let path = directory + "/s.md"
+        let h = harness([
+            .line("seed(3); W = randn(2, 2)"),
+            .line("print(\"W is\", W.shape)"),
+            .line("W @ [1, 1]"),
+            .line("oops = nope"),
+            .line(":precision 2"),
+            .line("W"),
+            .line(":save \(path)"),
+            .line(":export \(directory)/s.ipynb"),
+            .endOfInput,
+        ])
+        let screen = h.run()
+        XCTAssertTrue(screen.contains("Saved 5 cells to \(path)"), screen)
+        XCTAssertTrue(screen.contains("Exported 5 cells"), screen)
+
+        let notebook = try Notebook.parse(TextFile.read(path), name: path)
+        XCTAssertEqual(notebook.cells.map(\.source), ["seed(3); W = randn(2, 2)", "print(\"W is\", W.shape)", "W @ [1, 1]", ":precision 2", "W"])
+        XCTAssertEqual(notebook.cells[1].output?.text, "W is 2\n[2, 2]")
+        let runner = REPLCellRunner(session: Session(), fileName: path)
+        let report = NotebookRunner.run(notebook, with: runner, mode: .check)
+        XCTAssertTrue(report.passed, report.problems.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(report.outputsCompared, 3)
+    }
+
+    func testSaveAsksBeforeReplacingAFileItDidNotWrite() throws {
+        let path = directory + "/other.md"
+        try TextFile.writeAtomically("precious\n", to: path)
+        let h = harness([.line("x = 1"), .line(":save \(path)"), .endOfInput])
+        let screen = h.run()
+        XCTAssertTrue(screen.contains("exists; `:save \(path)` again replaces it"), screen)
+        XCTAssertEqual(try TextFile.read(path), "precious\n")
+
+        let again = harness([.line("x = 1"), .line(":save \(path)"), .line(":save \(path)"), .endOfInput])
+        _ = again.run()
+        XCTAssertTrue(try TextFile.read(path).contains("x = 1"))
+    }
+
+    func testSaveAndExportNameTheRightFormat() {
+        let screen = harness([.line(":save notes.ipynb"), .line(":export notes.md"), .line(":save"), .endOfInput]).run()
+        XCTAssertTrue(screen.contains("`:save` writes a .md file, not `notes.ipynb`; `:export` writes .ipynb files"), screen)
+        XCTAssertTrue(screen.contains("`:export` writes a .ipynb file, not `notes.md`; `:save` writes .md files"), screen)
+        XCTAssertTrue(screen.contains("`:save` needs a file name"), screen)
+    }
+
+    func testNotebookCellsRunCommandsAndLocateErrors() {
+        let runner = REPLCellRunner(session: Session(), fileName: "lesson.md")
+        XCTAssertNil(runner.run(":precision 2", file: "lesson.md", line: 10).error)
+        XCTAssertEqual(runner.run("1 / 3", file: "lesson.md", line: 12).output, "0.33")
+        let failed = runner.run("a = 1\nb = nope", file: "lesson.md", line: 20)
+        XCTAssertTrue(failed.error?.hasPrefix("lesson.md:21:5: error: unknown name `nope`") ?? false, failed.error ?? "")
+        XCTAssertNotNil(runner.run(":nonsense", file: "lesson.md", line: 30).error)
+    }
+}
