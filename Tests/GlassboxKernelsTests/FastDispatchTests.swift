@@ -193,3 +193,17 @@ extension FastDispatchTests {
         }
     }
 }
+
+extension FastDispatchTests {
+    /// Work that is split at all is split at least once per core (a 1024³ product is one
+    /// grain: it must still use both cores).
+    func testSplitWorkUsesEveryCore() {
+        for work in [1, 1 << 20, 1 << 30, (1 << 30) + 1, 5 << 30] {
+            let chunks = Threaded.chunkCount(work: work, grain: 1 << 30)
+            XCTAssertGreaterThanOrEqual(chunks, Threaded.workers, "work \(work)")
+            XCTAssertEqual(chunks % Threaded.workers, 0, "work \(work): \(chunks) chunks")
+        }
+        XCTAssertEqual(Threaded.chunkCount(work: 5 << 30, grain: 1 << 30) / Threaded.workers * Threaded.workers,
+                       (5 + Threaded.workers - 1) / Threaded.workers * Threaded.workers)
+    }
+}
