@@ -51,9 +51,10 @@ extension Threaded {
 
     /// Number of chunks for `work` units of work when one chunk should hold about `grain`
     /// units: a multiple of the worker count so that the workers finish together.
+    /// Callers only split work that is above their threshold, so this is never fewer than
+    /// `workers` (a chunk per core at least).
     static func chunkCount(work: Int, grain: Int) -> Int {
         let wanted = max(1, work / max(1, grain))
-        if wanted <= 1 { return 1 }
         let rounded = (wanted + workers - 1) / workers * workers
         return max(workers, rounded)
     }
@@ -80,12 +81,14 @@ extension Threaded {
                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
-        // About 2²⁶ ≈ 67 M multiply-adds per chunk (a few ms): fine enough for Ctrl-C.
+        // About 2³⁰ multiply-adds per chunk (≈ 15 ms on one core): fine enough for Ctrl-C, and
+        // few enough chunks that re-packing B per chunk stays a few percent (a 1024³ product is
+        // exactly one chunk per core).
         let splitRows = m >= n
         let tile = splitRows ? Fast.gemmMR : Fast.gemmNR
         let side = splitRows ? m : n
         let tiles = (side + tile - 1) / tile
-        let chunks = min(tiles, chunkCount(work: work, grain: 1 << 26))
+        let chunks = min(tiles, chunkCount(work: work, grain: 1 << 30))
         let tilesPerChunk = (tiles + chunks - 1) / chunks
         let used = (tiles + tilesPerChunk - 1) / tilesPerChunk
         forEachChunk(used) { chunk in

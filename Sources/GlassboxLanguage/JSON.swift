@@ -37,6 +37,7 @@ public enum JSON {
         case .function(let f): return "{\"function\": \(string(f.signature))}"
         case .optimizer(let o): return "{\"optimizer\": \(string(o.kind.rawValue)), \"t\": \(o.t)}"
         case .explanation(let e): return "{\"trace\": \(trace(e))}"
+        case .plot(let p): return plot(p)
         case .none: return "null"
         }
     }
@@ -72,6 +73,24 @@ public enum JSON {
             }
         }
         return "[" + items.joined(separator: ", ") + "]"
+    }
+
+    /// `{"plot": {"kind": "line", "x": […], "y": [[…]]}}` or
+    /// `{"plot": {"kind": "heatmap", "shape": [r, c], "data": [[…]]}}`, with `"title"` when given.
+    public static func plot(_ p: PlotValue) -> String {
+        func list(_ xs: [Float]) -> String { "[" + xs.map(number).joined(separator: ", ") + "]" }
+        var out = "{\"plot\": {\"kind\": \"\(p.kind.rawValue)\", "
+        switch p.kind {
+        case .line:
+            out += "\"x\": \(list(p.x)), \"y\": [" + p.series.map(list).joined(separator: ", ") + "]"
+        case .heatmap:
+            var data = ""
+            var position = 0
+            nested([p.rows, p.columns], 0, p.matrix, &position, &data)
+            out += "\"shape\": [\(p.rows), \(p.columns)], \"data\": " + data
+        }
+        if let title = p.title { out += ", \"title\": \(string(title))" }
+        return out + "}}"
     }
 
     // MARK: Pieces

@@ -14,6 +14,9 @@ public final class Session {
     public var output: ((String) -> Void)? = nil
     /// Lines `print` wrote while `output` was nil.
     public private(set) var printed: [String] = []
+    /// The folder that relative paths in `load_csv` and `read_text` start from; nil means the
+    /// working directory. Runners of a file (a lesson, a notebook) set it to that file's folder.
+    public var directory: String? = nil
 
     private var slots: [String: Slot] = [:]
     /// User-bound globals in order of first binding.

@@ -11,6 +11,8 @@ public enum Value {
     case optimizer(Optimizer)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
+    /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
+    case plot(PlotValue)
     /// "Nothing": what `seed`, `backward`, `step`, `print` and loops return. Never shown.
     case none
 
@@ -23,6 +25,7 @@ public enum Value {
         case .function: return "function"
         case .optimizer: return "optimizer"
         case .explanation: return "explanation"
+        case .plot: return "plot"
         case .none: return "nothing"
         }
     }

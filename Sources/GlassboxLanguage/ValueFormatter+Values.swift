@@ -26,6 +26,7 @@ extension ValueFormatter {
             return f.definition ?? "\(f.signature) — built-in"
         case .optimizer(let o): return describe(o)
         case .explanation(let e): return format(e)
+        case .plot(let p): return p.summary
         case .none: return ""
         }
     }

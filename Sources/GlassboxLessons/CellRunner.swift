@@ -55,9 +55,8 @@ public final class SessionCellRunner: CellRunner {
         let saved = session.output
         session.output = { printed.lines.append($0) }
         defer { session.output = saved }
-        // Blank lines in front put the cell at its own line of the file, so a diagnostic reads
-        // `lesson.md:42:5: error: …`.
-        let result = session.run(String(repeating: "\n", count: max(0, line - 1)) + source, name: file)
+        // Diagnostics count lines from the cell's own line of the file: `lesson.md:42:5: error: …`.
+        let result = session.run(source, name: file, firstLine: line)
         var lines = printed.lines
         let formatter = ValueFormatter(precision: session.precision)
         for statement in result.statements where !statement.silenced {

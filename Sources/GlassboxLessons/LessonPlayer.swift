@@ -79,6 +79,8 @@ public final class LessonPlayer {
         self.runner = runner
         self.store = store
         self.parts = [lesson.introduction] + lesson.sections.map(\.blocks)
+        // Relative paths in load_csv/read_text start from the lesson's folder (as in Jupyter).
+        runner.session.directory = TextFile.split(lesson.name).directory
     }
 
     var session: Session { runner.session }
@@ -244,7 +246,11 @@ public final class LessonPlayer {
     static func resembles(_ typed: String, _ offered: String) -> Bool {
         let a = typed.filter { !$0.isWhitespace }, b = offered.filter { !$0.isWhitespace }
         if a == b { return true }
-        return editDistance(a, b) * 2 <= max(a.count, b.count)
+        let longer = max(a.count, b.count)
+        // The distance is at least the difference in length; and a long paste is not an edit
+        // worth an O(n²) comparison.
+        guard abs(a.count - b.count) * 2 <= longer, longer <= 4000 else { return false }
+        return editDistance(a, b) * 2 <= longer
     }
 
     /// `:next`: the next section. Cells of this section that have not run yet run first,

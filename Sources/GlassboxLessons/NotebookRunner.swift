@@ -82,6 +82,8 @@ public enum NotebookRunner {
     public static func run(_ notebook: Notebook, with runner: CellRunner, mode: Mode, reseed: Bool = true,
                            onEvent: ((NotebookEvent) -> Void)? = nil) -> NotebookReport {
         if reseed { RandomSource.seed(0) }
+        // Relative paths in load_csv/read_text start from the notebook's folder (as in Jupyter).
+        runner.session.directory = TextFile.split(notebook.name).directory
         var report = NotebookReport(file: notebook.name)
         for block in notebook.allBlocks {
             switch block {

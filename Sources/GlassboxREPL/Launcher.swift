@@ -59,6 +59,7 @@ public enum Launcher {
             session: Session(), reader: reader, presentation: .notebook,
             renderer: Renderer(style: style, lineWidth: Terminal.columns()),
             output: output, errors: StandardStream.error())
+        repl.unicode = Terminal.prefersUnicode()
         output.write(style.heading("Glassbox \(version)") + " — tensors you can see through. "
                      + ":help for help, Ctrl-D to quit.\n\n")
         repl.run()
@@ -75,11 +76,13 @@ public enum Launcher {
     static func makeScriptREPL(reader: LineReader, fileName: String?, json: Bool, session: Session) -> REPL {
         var renderer = Renderer(style: Style(enabled: !json && Terminal.wantsColour(fd: STDOUT_FILENO)))
         renderer.errorStyle = Style(enabled: !json && Terminal.wantsColour(fd: STDERR_FILENO))
-        return REPL(
+        let repl = REPL(
             session: session, reader: reader,
             presentation: json ? .json : .script(fileName: fileName),
             renderer: renderer,
             output: StandardStream.output(), errors: StandardStream.error())
+        repl.unicode = Terminal.prefersUnicode()
+        return repl
     }
 }
 

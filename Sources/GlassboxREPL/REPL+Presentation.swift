@@ -7,7 +7,7 @@ extension REPL {
     func present(_ result: CellResult, cell: Int, startLine: Int) {
         switch presentation {
         case .notebook:
-            if let value = result.lastValue, !value.isNone {
+            if let value = result.lastValue, !value.isNone, !presentWalkthroughValue(value) {
                 output.write(renderer.output(value, cell: cell, precision: session.precision) + "\n")
             }
             if let error = result.error {
@@ -16,7 +16,7 @@ extension REPL {
             }
         case .script(let fileName):
             for statement in result.statements where !statement.silenced {
-                guard let value = statement.value, !value.isNone else { continue }
+                guard let value = statement.value, !value.isNone, !presentWalkthroughValue(value) else { continue }
                 output.write(renderer.value(value, precision: session.precision) + "\n")
             }
             if let error = result.error {
@@ -24,7 +24,7 @@ extension REPL {
             }
         case .json:
             for statement in result.statements where !statement.silenced {
-                guard let value = statement.value, let line = JSON.cellValue(value, cell: cell) else { continue }
+                guard let value = statement.value, let line = jsonLine(value, cell: cell) else { continue }
                 output.write(line + "\n")
             }
             if let error = result.error {

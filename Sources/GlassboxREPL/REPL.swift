@@ -52,6 +52,10 @@ public final class REPL {
     var pendingPrefill: String? = nil
     /// The open lesson and the cells recorded for `:save` (REPL+Notebook.swift).
     let notebook = NotebookState()
+    /// `:step on`: explain pauses after each step (REPL+Walkthroughs.swift).
+    public var stepMode = false
+    /// Walkthroughs and pictures in Unicode (braille, σ); ASCII when the terminal is not UTF-8.
+    public var unicode = true
 
     public init(
         session: Session,
@@ -67,7 +71,8 @@ public final class REPL {
         self.renderer = renderer
         self.output = output
         self.errors = errors
-        self.commands = CommandTable(REPL.standardCommands() + REPL.lessonCommands() + REPL.notebookCommands())
+        self.commands = CommandTable(REPL.standardCommands() + REPL.lessonCommands() + REPL.notebookCommands()
+                                     + REPL.walkthroughCommands())
         session.output = { [unowned self] line in self.printed(line) }
         notebook.attach(to: self)
         if let scripted = reader as? ScriptedLineReader {

@@ -193,3 +193,37 @@ extension FastDispatchTests {
         }
     }
 }
+
+extension FastDispatchTests {
+    /// Work that is split at all is split at least once per core (a 1024³ product is one
+    /// grain: it must still use both cores).
+    func testSplitWorkUsesEveryCore() {
+        for work in [1, 1 << 20, 1 << 30, (1 << 30) + 1, 5 << 30] {
+            let chunks = Threaded.chunkCount(work: work, grain: 1 << 30)
+            XCTAssertGreaterThanOrEqual(chunks, Threaded.workers, "work \(work)")
+            XCTAssertEqual(chunks % Threaded.workers, 0, "work \(work): \(chunks) chunks")
+        }
+        XCTAssertEqual(Threaded.chunkCount(work: 5 << 30, grain: 1 << 30) / Threaded.workers * Threaded.workers,
+                       (5 + Threaded.workers - 1) / Threaded.workers * Threaded.workers)
+    }
+}
+
+extension FastDispatchTests {
+    func testBinaryMatchesReference() {
+        var rng = SplitMix(seed: 59)
+        for count in [1, 7, 1023, 1024, 1031, 70_001] {
+            let a = rng.array(count, -4, 4), b = rng.array(count, 0.5, 2)
+            for op: BinaryOp in [.add, .sub, .mul, .div, .pow, .maximum, .less] {
+                var y1 = [Float](repeating: 0, count: count), y2 = y1
+                Kernels.binary(op, &y1, a, b, count: count)
+                Reference.binary(op, &y2, a, b, count: count)
+                // Bit patterns: pow of a negative base is NaN on both sides.
+                XCTAssert(y1.map(\.bitPattern) == y2.map(\.bitPattern), "binary \(op) n=\(count)")
+            }
+            // In place: y aliases a.
+            var y = a
+            y.withUnsafeMutableBufferPointer { Kernels.binary(.add, $0.baseAddress!, $0.baseAddress!, b, count: count) }
+            XCTAssertEqual(y, zip(a, b).map { $0 + $1 }, "in-place add n=\(count)")
+        }
+    }
+}

@@ -36,9 +36,18 @@ final class CurriculumCheckTests: XCTestCase {
             XCTAssertFalse(lesson.frontMatter.sources.isEmpty, "\(entry.path): a lesson cites its sources")
 
             let runner = REPLCellRunner(session: Session(), fileName: entry.path)
+            let started = Self.now()
             let report = NotebookRunner.run(lesson, with: runner, mode: .check)
+            // Printed, not asserted (speed belongs to benchmarks): CI's log shows what each lesson costs.
+            print("\(entry.path): \(report.summary) in \(Int((Self.now() - started) * 1000)) ms")
             XCTAssertTrue(report.passed, "\(entry.path): \(report.summary)\n" + report.problems.map(\.description).joined(separator: "\n"))
         }
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// The repository's root, from this file's path (Tests/GlassboxREPLTests/…).

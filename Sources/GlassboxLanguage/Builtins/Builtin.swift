@@ -16,6 +16,7 @@ final class Builtin: Sendable {
         case autograd = "Autograd"
         case optimizer = "Optimizers"
         case utility = "Utilities"
+        case data = "Data and text"
     }
 
     struct Parameter: Sendable {

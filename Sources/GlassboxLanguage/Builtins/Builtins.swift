@@ -19,7 +19,7 @@ public struct BuiltinDoc: Sendable {
 public enum Builtins {
     /// The functions in table order (grouped by category).
     static let table: [Builtin] = creation + shape + joining + elementwise + reductions + softmaxFamily + losses + layers
-        + autograd + optimizers + utilities
+        + autograd + optimizers + utilities + plots + data
 
     static let byName: [String: Builtin] = Dictionary(table.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

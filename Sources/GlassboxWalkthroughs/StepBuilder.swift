@@ -1,0 +1,93 @@
+import GlassboxLanguage
+import GlassboxTensors
+
+// MARK: - From recorded events to steps
+
+/// Turns the events `explain` recorded into steps. Each event is read once, in order; the
+/// tensors in the steps are the tensors the events carry.
+struct StepBuilder {
+    var steps: [Step] = []
+    var groups: [Group] = []
+    var omitted = 0
+    var labels = Labeler()
+    /// Numbers shown beside forward steps (`[3]`); backward parts are numbered by node.
+    var numbered = 0
+    /// State of the backward pass being walked through, if one started.
+    var backward: BackwardState? = nil
+
+    mutating func build(_ events: [ExplainedEvent]) {
+        for (index, event) in events.enumerated() {
+            guard steps.count < Walkthrough.maxSteps else {
+                omitted += 1
+                continue
+            }
+            switch event.event {
+            case .op(let op): forward(op, event)
+            case .backwardStart(let root, let seed): backwardStart(root: root, seed: seed, event, index: index, events)
+            case .backward(let node): backwardNode(node, event)
+            }
+        }
+        finishBackward()
+    }
+
+    // MARK: Forward ops
+
+    mutating func forward(_ op: OpEvent, _ event: ExplainedEvent) {
+        let handled: Bool
+        switch op.op {
+        case "lstm_cell": handled = lstm(op, event)
+        case "rnn_cell": handled = rnn(op, event)
+        case "attention": handled = attention(op, event)
+        case "layer_norm": handled = layerNorm(op, event)
+        case "cross_entropy": handled = crossEntropy(op, event)
+        case "adam": handled = adam(op, event)
+        case "sgd": handled = sgd(op, event)
+        default: handled = false
+        }
+        if !handled { primitive(op, event) }
+    }
+
+    /// One primitive op: its formula over its operands' labels, its first output, its source text.
+    mutating func primitive(_ op: OpEvent, _ event: ExplainedEvent) {
+        let operands = op.inputs.map { labels.label($0) }
+        let source = event.text.isEmpty ? op.op : event.text
+        let formula = PrimitiveFormula.of(op.op, operands, inputs: op.inputs, attributes: op.attributes)
+            ?? Formula(source)
+        let number = add(.op, op.op, formula.text, op.outputs.first, source: source, callStack: event.callStack)
+        for output in op.outputs { labels.remember(output, step: number, formula: formula) }
+    }
+
+    // MARK: Pieces
+
+    /// Appends a step; returns its number (forward steps) or 0.
+    @discardableResult
+    mutating func add(_ kind: Step.Kind, _ name: String, _ formula: String, _ value: Tensor?, source: String? = nil,
+                      callStack: [String] = [], note: String? = nil, group: Int? = nil,
+                      terms: [(label: String, value: Tensor)] = []) -> Int {
+        var number = 0
+        if !kind.isBackwardPart {
+            numbered += 1
+            number = numbered
+        }
+        steps.append(Step(kind, name, formula, value, number: number == 0 ? nil : number, source: source,
+                          callStack: callStack, note: note, group: group, terms: terms))
+        return number
+    }
+
+    /// Starts a group; returns its index.
+    mutating func group(_ title: String, _ lines: [String]) -> Int {
+        groups.append(Group(title: title, lines: lines.filter { !$0.isEmpty }))
+        return groups.count - 1
+    }
+
+    /// `x = x1 · h = h0`: how the learner's arguments map onto a formula's symbols (only those
+    /// whose names differ).
+    func bindings(_ symbols: [String], _ inputs: [Tensor]) -> String {
+        var parts: [String] = []
+        for (symbol, t) in zip(symbols, inputs) {
+            let label = labels.label(t).text
+            if label != symbol { parts.append("\(symbol) = \(label)") }
+        }
+        return parts.isEmpty ? "" : "where " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,33 @@
+import GlassboxLanguage
+import GlassboxTensors
+
+// MARK: - The `--json` trace record (CONTRACT.md)
+
+/// `{"cell": 5, "trace": [{"step": "i_t", "formula": "σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)",
+/// "value": {"shape": [...], "data": [...]}}, ...]}` — one object per step, in order. A step
+/// that is only a formula (a backward node's local derivative) has `"value": null`. Steps that
+/// ran at a known place add `"source"` (the source text); steps under a heading add `"group"`.
+public enum TraceJSON {
+    /// The line `--json` prints for a cell whose value is an explanation.
+    public static func line(_ w: Walkthrough, cell: Int) -> String {
+        "{\"cell\": \(cell), \"trace\": \(trace(w))}"
+    }
+
+    /// The line for an `Explanation` value (`session`: where it ran, for variable names).
+    public static func line(_ e: Explanation, cell: Int, session: Session? = nil) -> String {
+        line(Walkthrough(e, session: session), cell: cell)
+    }
+
+    /// The array of steps.
+    public static func trace(_ w: Walkthrough) -> String {
+        "[" + w.steps.map { item($0, w) }.joined(separator: ", ") + "]"
+    }
+
+    static func item(_ s: Step, _ w: Walkthrough) -> String {
+        var out = "{\"step\": \(JSON.string(s.name)), \"formula\": \(JSON.string(s.formula)), \"value\": "
+        out += s.value.map(JSON.tensor) ?? "null"
+        if let source = s.source { out += ", \"source\": \(JSON.string(source))" }
+        if let g = s.group, g < w.groups.count { out += ", \"group\": \(JSON.string(w.groups[g].title))" }
+        return out + "}"
+    }
+}

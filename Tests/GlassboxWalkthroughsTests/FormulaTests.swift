@@ -1,0 +1,84 @@
+import XCTest
+import GlassboxLanguage
+import GlassboxTensors
+@testable import GlassboxWalkthroughs
+
+/// Formulas get exactly the parentheses they need; labels come from variables, earlier steps
+/// or the constant's value; ASCII spelling for terminals that are not UTF-8.
+final class FormulaTests: XCTestCase {
+    let a = Formula("a"), b = Formula("b"), c = Formula("c")
+
+    func testParenthesesFollowPrecedenceAndAssociativity() {
+        let sum = Formula.infix(a, "+", b, .sum, associative: true)
+        XCTAssertEqual(Formula.infix(sum, "⊙", c, .product, associative: true).text, "(a + b) ⊙ c")
+        XCTAssertEqual(Formula.infix(c, "+", sum, .sum, associative: true).text, "c + a + b")
+        XCTAssertEqual(Formula.infix(c, "−", sum, .sum, associative: false).text, "c − (a + b)")
+        let quotient = Formula.infix(a, "/", b, .product, associative: false)
+        XCTAssertEqual(quotient.text, "a/b")
+        XCTAssertEqual(Formula.infix(quotient, "·", c, .product, associative: true).text, "(a/b)·c", "mixed products keep brackets")
+        XCTAssertEqual(Formula.infix(c, "/", quotient, .product, associative: false).text, "c/(a/b)")
+        XCTAssertEqual(Formula.negate(sum).text, "−(a + b)")
+        XCTAssertEqual(Formula.transposed(sum).text, "(a + b)ᵀ")
+        XCTAssertEqual(Formula.transposed(a).text, "aᵀ")
+        XCTAssertEqual(Formula.power(sum, Formula("2"), exponentValue: 2).text, "(a + b)²")
+        XCTAssertEqual(Formula.power(a, Formula("0.5"), exponentValue: 0.5).text, "a^0.5")
+        XCTAssertEqual(Formula.squareRoot(sum).text, "√(a + b)")
+    }
+
+    func testPrimitiveFormulas() throws {
+        let x = try Tensor(shape: [2], data: [1, 2]), two = Tensor(scalar: 2)
+        func f(_ op: String, _ inputs: [Tensor], _ labels: [Formula]) -> String? {
+            PrimitiveFormula.of(op, labels, inputs: inputs, attributes: [])?.text
+        }
+        XCTAssertEqual(f("mul", [x, x], [a, b]), "a ⊙ b")
+        XCTAssertEqual(f("mul", [x, two], [a, Formula("2")]), "a·2", "a product with a number")
+        XCTAssertEqual(f("matmul", [x, x], [a, Formula.transposed(b)]), "a·bᵀ")
+        XCTAssertEqual(f("sigmoid", [x], [a]), "σ(a)")
+        XCTAssertEqual(f("pow", [x, two], [a, Formula("2")]), "a²")
+        XCTAssertEqual(f("sum", [x], [a]), "Σ a")
+        XCTAssertEqual(f("less_equal", [x, x], [a, b]), "a ≤ b")
+        XCTAssertNil(f("randn", [], []), "creation ops are shown by their source text")
+    }
+
+    func testLabelsPreferVariablesThenStepsThenValues() throws {
+        let s = Session()
+        run("x = [1, 2]; y = x", in: s)
+        let w = try walkthrough("explain exp(x) * 2 + [[1, 2, 3, 4, 5]] @ ones(5, 2)", in: s)
+        XCTAssertEqual(w.steps.map(\.formula), ["exp(x)", "exp(x)·2", "ones(5, 2)", "⟨1×5⟩·ones(5, 2)", "exp(x)·2 + ⟨1×5⟩·ones(5, 2)"])
+        let long = try walkthrough("explain exp(exp(exp(exp(exp(x) + 1) + 1) + 1) + 1) + 1", in: s)
+        XCTAssertEqual(long.steps.last?.formula, "exp(exp([6]) + 1) + 1", "a long formula is referred to by its step number")
+    }
+
+    func testALongLoopIsCountedNotShown() throws {
+        let s = Session()
+        run("x = 0", in: s)
+        let w = try walkthrough("explain { for i in 1...3000 { x = x + 1 }; x }", in: s)
+        XCTAssertEqual(w.steps.count, Walkthrough.maxSteps)
+        XCTAssertEqual(w.omitted, 1000)
+        let text = ExplainRenderer().render(w)
+        XCTAssertTrue(text.contains("… and 1000 more events not shown"))
+    }
+
+    func testASCIISpelling() {
+        XCTAssertEqual(ASCIIMath.transliterate("σ(x·W_iiᵀ + b_ii) ⊙ c_{t−1}"), "sigmoid(x*W_ii' + b_ii) * c_{t-1}")
+        XCTAssertEqual(ASCIIMath.transliterate("m_t/(1 − β₁ᵗ)"), "m_t/(1 - beta1^t)")
+        XCTAssertEqual(ASCIIMath.transliterate("x̂ = (x − μ)/√(σ² + ε)"), "xhat = (x - mu)/sqrt(var + eps)")
+        XCTAssertEqual(ASCIIMath.transliterate("plain"), "plain")
+        XCTAssertTrue(ASCIIMath.transliterate("∂L/∂z₃ ⟨2×3⟩ 中").unicodeScalars.allSatisfy(\.isASCII))
+    }
+
+    func testLocalDerivativesOfCommonOps() throws {
+        let x = try Tensor(shape: [2], data: [1, 2])
+        func rule(_ op: String, _ n: Int) -> DerivativeRule {
+            Derivatives.rule(op, x: [a, b].prefix(n).map { $0 }, inputs: Array(repeating: x, count: n),
+                             z: [Formula("z")], u: ["∂L/∂z"])
+        }
+        XCTAssertEqual(rule("mul", 2).gradients, ["∂L/∂z ⊙ b", "∂L/∂z ⊙ a"])
+        XCTAssertEqual(rule("matmul", 2).gradients, ["∂L/∂z·bᵀ", "aᵀ·∂L/∂z"])
+        XCTAssertEqual(rule("tanh", 1).gradients, ["∂L/∂z ⊙ (1 − z²)"])
+        XCTAssertEqual(rule("sigmoid", 1).local, "∂z/∂a = σ(a)·(1 − σ(a)) = z ⊙ (1 − z)")
+        XCTAssertEqual(rule("div", 2).gradients, ["(∂L/∂z)/b", "−∂L/∂z ⊙ a/b²"])
+        XCTAssertEqual(Derivatives.powerFactor(a, 3).text, "3·a²")
+        XCTAssertEqual(Derivatives.powerFactor(a, 2).text, "2·a")
+    }
+}
