@@ -133,4 +133,14 @@ final class FuzzRegressionTests: XCTestCase {
         let few = try XCTUnwrap(session.run("zeros(2, 0)").lastValue)
         XCTAssertEqual(JSON.value(few), "{\"shape\": [2, 0], \"data\": [[], []]}")
     }
+
+    /// Integer overflow traps found while auditing the data built-ins with the fuzz harness:
+    /// the output size was `labels.count * n` / `rows * n`, unchecked.
+    func testDataBuiltinsCheckTheirOutputSizeWithoutOverflow() {
+        let session = Session()
+        XCTAssertEqual(session.run("one_hot(zeros(2000), 8e15)").error?.kind, .allocation)
+        XCTAssertEqual(session.run("multinomial(ones(2000, 1), 8e15)").error?.kind, .allocation)
+        XCTAssertEqual(show("one_hot([1], 2)", in: session), "1×2\n[[0, 1]]")
+        XCTAssertEqual(show("take([1, 2, 3], [2, 0])", in: session), "2\n[3, 1]")
+    }
 }
