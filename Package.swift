@@ -99,7 +99,7 @@ let package = Package(
 
         .testTarget(name: "GlassboxKernelsTests", dependencies: ["GlassboxKernels", "GlassboxKernelsFast"], swiftSettings: swift6),
         .testTarget(name: "GlassboxTensorsTests", dependencies: ["GlassboxTensors"], resources: [.copy("Fixtures")], swiftSettings: swift6),
-        .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], resources: [.copy("Scripts")], swiftSettings: swift6),
+        .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], resources: [.copy("Scripts"), .copy("FuzzRegressions")], swiftSettings: swift6),
         .testTarget(name: "GlassboxWalkthroughsTests", dependencies: ["GlassboxWalkthroughs"], resources: [.copy("Snapshots")], swiftSettings: swift6),
         .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], exclude: ["Scripts"], swiftSettings: swift6),
         .testTarget(name: "GlassboxREPLTests", dependencies: ["GlassboxREPL"], swiftSettings: swift6),

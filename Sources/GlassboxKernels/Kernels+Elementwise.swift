@@ -27,7 +27,13 @@ extension Kernels {
     @inline(__always)
     public static func binary(_ op: BinaryOp, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
                               _ b: UnsafePointer<Float>, count: Int) {
-        Reference.binary(op, y, a, b, count: count)
+        // Tiny tensors stay on the plain loop: no dispatch cost where the interpreter's
+        // per-op budget is ~100 ns.
+        if count >= Threaded.binaryFastMinimum, useFast, let arithmetic = Threaded.arithmetic(op) {
+            Threaded.binary(arithmetic, y, a, b, count: count)
+        } else {
+            Reference.binary(op, y, a, b, count: count)
+        }
     }
 
     /// y = a ∘ s or s ∘ a (`Reference.binaryScalar`).

@@ -94,6 +94,19 @@ extension Threaded {
         }
     }
 
+    /// Same-shape arithmetic below this many elements uses the reference loop (see `Kernels.binary`).
+    public static let binaryFastMinimum = 1024
+
+    /// Same-shape arithmetic over all cores (memory-bound: two inputs, one output).
+    public static func binary(
+        _ op: Fast.Arithmetic, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>, count: Int
+    ) {
+        splitRange(count, threshold: elementwiseParallelThreshold * 2, grain: elementwiseGrain * 2) { s, n in
+            Fast.binary(op, y + s, a + s, b + s, count: n)
+        }
+    }
+
     public static func binaryRow(
         _ op: Fast.Arithmetic, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
         _ b: UnsafePointer<Float>, rowOnLeft: Bool, rows: Int, cols: Int

@@ -65,3 +65,42 @@ extension Fast {
         }
     }
 }
+
+// MARK: - Same shape
+
+extension Fast {
+    /// y[i] = a[i] ∘ b[i] for i < count (AVX2, 16 lanes per iteration). y may alias a or b.
+    public static func binary(
+        _ op: Arithmetic, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>, count: Int
+    ) {
+        switch op {
+        case .add: zipLoop(y, a, b, count) { $0 + $1 }
+        case .sub: zipLoop(y, a, b, count) { $0 - $1 }
+        case .mul: zipLoop(y, a, b, count) { $0 * $1 }
+        case .div: zipLoop(y, a, b, count) { $0 / $1 }
+        }
+    }
+
+    @inline(__always)
+    static func zipLoop(
+        _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ count: Int, _ f: (V8, V8) -> V8
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let r0 = f(load(a + i), load(b + i)), r1 = f(load(a + i + 8), load(b + i + 8))
+            store(r0, y + i)
+            store(r1, y + i + 8)
+            i += 16
+        }
+        while i + 8 <= count {
+            store(f(load(a + i), load(b + i)), y + i)
+            i += 8
+        }
+        if i < count {
+            let n = count - i
+            storePartial(f(loadPartial(a + i, n), loadPartial(b + i, n, fill: 1)), y + i, n)
+        }
+    }
+}

@@ -42,14 +42,18 @@ public enum JSON {
         }
     }
 
-    /// `{"shape": [2, 3], "data": [[…], […]]}`
+    /// `{"shape": [2, 3], "data": [[…], […]]}`. An empty tensor with more than `maxEmptyBrackets`
+    /// empty rows (`zeros(1e15, 0)`) writes `"data": []`: its shape says the rest.
     public static func tensor(_ t: Tensor) -> String {
         let data = t.toArray()
         var out = "{\"shape\": [" + t.shape.map(String.init).joined(separator: ", ") + "], \"data\": "
+        if data.isEmpty, ValueFormatter.bracketCount(t.shape) > maxEmptyBrackets { return out + "[]}" }
         var position = 0
         nested(t.shape, 0, data, &position, &out)
         return out + "}"
     }
+
+    static let maxEmptyBrackets = 100_000
 
     /// The recorded steps of `explain`, one object per op: the op's name as `step`, the source
     /// text that ran it as `formula` (walkthroughs supply real formulas), and its first output.

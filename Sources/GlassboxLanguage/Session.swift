@@ -28,6 +28,15 @@ public final class Session {
         for s in slots.values { s.value = s.initial }
     }
 
+    deinit {
+        // A user function's compiled body holds the slots it reads — often its own (`f(n) = …
+        // f(n - 1)`) — and the slot holds the function: empty every slot so that the cycles go.
+        for s in slots.values {
+            s.value = nil
+            s.initial = nil
+        }
+    }
+
     // MARK: Running cells
 
     /// Parses and runs `text` as one cell. Statements run in order and the first error stops the

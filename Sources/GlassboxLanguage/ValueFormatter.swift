@@ -42,6 +42,10 @@ public struct ValueFormatter: Sendable {
 
     /// The bracketed rows (or the number, for rank 0) of a tensor given row-major.
     public func body(shape: [Int], data: [Float]) -> String {
+        // An empty tensor writes its nested brackets only when there are few: `zeros(1e15, 0)`
+        // has no elements but 10¹⁵ empty rows (the header still shows its shape), and listing
+        // them ran out of memory (found with the fuzz harness).
+        if data.isEmpty, !shape.isEmpty, ValueFormatter.bracketCount(shape) > threshold { return "[]" }
         let summarize = data.count > threshold
         // Which indices to show along each axis; nil marks the `…` gap.
         let shown: [[Int?]] = shape.map { n in
@@ -63,6 +67,18 @@ public struct ValueFormatter: Sendable {
         var out = ""
         write(shown, strides, axis: 0, offset: 0, data, style, width, indent: 0, into: &out)
         return out
+    }
+
+    /// ∏ max(dᵢ, 1): how many innermost rows and empty brackets the nested form of `shape` has
+    /// (the element count for a tensor that is not empty); `Int.max` when that overflows.
+    static func bracketCount(_ shape: [Int]) -> Int {
+        var n = 1
+        for d in shape {
+            let (p, overflow) = n.multipliedReportingOverflow(by: max(d, 1))
+            if overflow { return Int.max }
+            n = p
+        }
+        return n
     }
 
     /// One number as `body` would write it for a tensor holding only that number.

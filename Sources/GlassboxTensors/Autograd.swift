@@ -24,9 +24,24 @@ public enum GradMode {
 
 // MARK: - Nodes
 
-/// A weak reference to a node's output: a node must not keep its outputs alive (they own it).
-struct WeakTensor {
-    weak var tensor: Tensor?
+/// A node's reference to one of its outputs. It must not keep the output alive (the output owns
+/// the node), and a `weak` reference costs a side-table allocation per op, so it is unowned: an
+/// output that dies while its node lives on (only possible for a node shared by several outputs,
+/// like lstm_cell's h and c) clears its own slot in `Tensor.deinit`.
+struct OutputReference {
+    // (`unowned(unsafe) var tensor: Tensor?` here made `for … in outputs` loop forever in debug
+    // builds of Swift 6.3.1; an `Unmanaged` pointer says the same thing without the bug.)
+    private var pointer: Unmanaged<Tensor>?
+
+    init(_ tensor: Tensor) { pointer = Unmanaged.passUnretained(tensor) }
+
+    /// The output, or nil once it has died.
+    var tensor: Tensor? { pointer?.takeUnretainedValue() }
+
+    /// Whether this slot refers to `t` (compares addresses; never touches a dead object).
+    func refers(to t: Tensor) -> Bool { pointer?.toOpaque() == Unmanaged.passUnretained(t).toOpaque() }
+
+    mutating func clear() { pointer = nil }
 }
 
 /// One recorded op: which tensors went in, which came out, and how to turn the gradients of the
@@ -35,7 +50,7 @@ final class Node {
     /// The op's name, shown by `explain backward(y)`.
     let op: String
     var inputs: [Tensor]
-    var outputs: [WeakTensor]
+    var outputs: [OutputReference]
     let outputShapes: [[Int]]
     /// Given ∂y/∂output for every output (zeros where an output did not reach y), returns
     /// ∂y/∂input for every input (nil where an input needs none). A returned gradient may have the
@@ -45,9 +60,14 @@ final class Node {
     init(op: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor]) throws -> [Tensor?]) {
         self.op = op
         self.inputs = inputs
-        self.outputs = outputs.map { WeakTensor(tensor: $0) }
+        self.outputs = outputs.map { OutputReference($0) }
         self.outputShapes = outputs.map(\.shape)
         self.backward = backward
+    }
+
+    /// Called by an output's deinit while other outputs keep the node alive.
+    func outputWillDie(_ t: Tensor) {
+        for k in outputs.indices where outputs[k].refers(to: t) { outputs[k].clear() }
     }
 
     /// Releases the graph behind `node` with a loop instead of recursion: every input that nothing
@@ -126,7 +146,7 @@ public enum Autograd {
         y.grad = nil
         for node in order {
             for t in node.inputs where t.requiresGrad { t.grad = nil }
-            for w in node.outputs { w.tensor?.grad = nil }
+            for w in node.outputs { if let t = w.tensor { t.grad = nil } }
         }
 
         // Gradients are computed with recording and tracing off; the listener hears this pass

@@ -35,6 +35,7 @@ extension Ops {
     }
 
     static func inferShape(_ shape: [Int], count: Int, from original: [Int], op: String) throws -> [Int] {
+        try Shape.checkRank(shape, op: op)
         var known = 1, inferAt: Int? = nil
         for (k, d) in shape.enumerated() {
             if d == -1 && inferAt == nil { inferAt = k; continue }
@@ -52,6 +53,7 @@ extension Ops {
         } else if known != count {
             throw TensorError.shapeMismatch(op: op, original, shape, detail: "\(count) elements cannot become \(known)")
         }
+        if count == 0 { try Shape.checkEmpty(out, op: op) }
         return out
     }
 }

@@ -4,9 +4,16 @@ public enum Shape {
     /// The shape (and strides) of a scalar; one shared empty array.
     public static let scalar: [Int] = []
 
-    /// ∏ shape, checking each dimension is ≥ 0 and the product does not overflow.
+    /// The most axes a tensor may have (NumPy's limit, `NPY_MAXDIMS`). Without a limit,
+    /// `zeros(ones(100000))` made a rank-100000 tensor whose printing recursed once per axis
+    /// and overflowed the stack (found with the fuzz harness).
+    public static let maxRank = 64
+
+    /// ∏ shape, checking the rank is at most `maxRank`, each dimension is ≥ 0 and the product
+    /// does not overflow.
     @inline(__always)
     public static func count(_ shape: [Int], op: String) throws -> Int {
+        try checkRank(shape, op: op)
         var n = 1
         for d in shape {
             guard d >= 0 else { throw TensorError.invalidDimension(op: op, value: Double(d)) }
@@ -14,7 +21,32 @@ public enum Shape {
             guard !overflow else { throw TensorError.allocationTooLarge(op: op, shape: shape, limit: Tensor.allocationLimit) }
             n = p
         }
+        if n == 0 { try checkEmpty(shape, op: op) }
         return n
+    }
+
+    /// An empty tensor keeps its other dimensions, and kernels loop over them: `zeros(2^50, 0)`
+    /// made `x + 1` loop over 2⁵⁰ empty rows without ever checking for Ctrl-C (found with the fuzz
+    /// harness). So ∏ max(dᵢ, 1) must stay within `Tensor.allocationLimit` as if the tensor
+    /// were full; `zeros(3, 0)` and `zeros(1000, 0)` are fine.
+    public static func checkEmpty(_ shape: [Int], op: String) throws {
+        let limit = Swift.max(Storage.alwaysAllowed, Tensor.allocationLimit / MemoryLayout<Float>.stride)
+        var nominal = 1
+        for d in shape {
+            let (p, overflow) = nominal.multipliedReportingOverflow(by: Swift.max(d, 1))
+            guard !overflow, p <= limit else {
+                throw TensorError.allocationTooLarge(op: op, shape: shape, limit: Tensor.allocationLimit)
+            }
+            nominal = p
+        }
+    }
+
+    /// Throws unless `shape` has at most `maxRank` axes.
+    @inline(__always)
+    public static func checkRank(_ shape: [Int], op: String) throws {
+        guard shape.count <= maxRank else {
+            throw TensorError.invalidArgument(op: op, message: "a tensor has at most \(maxRank) axes, got \(shape.count)")
+        }
     }
 
     /// Row-major strides: the last axis has stride 1.

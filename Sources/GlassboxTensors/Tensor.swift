@@ -44,8 +44,14 @@ public final class Tensor {
     deinit {
         // A long chain of recorded ops (a loop of a million `s = s + p`) would otherwise be
         // released recursively, one stack frame per node, and overflow the stack.
-        // A node shared with another living output (lstm_cell's h and c) must stay intact.
-        if isKnownUniquelyReferenced(&node), let node { Node.releaseIteratively(node) }
+        // A node shared with another living output (lstm_cell's h and c) must stay intact; it
+        // only forgets this output.
+        guard node != nil else { return }
+        if isKnownUniquelyReferenced(&node) {
+            if let node { Node.releaseIteratively(node) }
+        } else {
+            node?.outputWillDie(self)
+        }
     }
 }
 

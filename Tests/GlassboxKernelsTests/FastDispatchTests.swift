@@ -207,3 +207,23 @@ extension FastDispatchTests {
                        (5 + Threaded.workers - 1) / Threaded.workers * Threaded.workers)
     }
 }
+
+extension FastDispatchTests {
+    func testBinaryMatchesReference() {
+        var rng = SplitMix(seed: 59)
+        for count in [1, 7, 1023, 1024, 1031, 70_001] {
+            let a = rng.array(count, -4, 4), b = rng.array(count, 0.5, 2)
+            for op: BinaryOp in [.add, .sub, .mul, .div, .pow, .maximum, .less] {
+                var y1 = [Float](repeating: 0, count: count), y2 = y1
+                Kernels.binary(op, &y1, a, b, count: count)
+                Reference.binary(op, &y2, a, b, count: count)
+                // Bit patterns: pow of a negative base is NaN on both sides.
+                XCTAssert(y1.map(\.bitPattern) == y2.map(\.bitPattern), "binary \(op) n=\(count)")
+            }
+            // In place: y aliases a.
+            var y = a
+            y.withUnsafeMutableBufferPointer { Kernels.binary(.add, $0.baseAddress!, $0.baseAddress!, b, count: count) }
+            XCTAssertEqual(y, zip(a, b).map { $0 + $1 }, "in-place add n=\(count)")
+        }
+    }
+}

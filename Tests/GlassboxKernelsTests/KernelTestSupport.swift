@@ -5,8 +5,11 @@ import XCTest
 /// Awkward sizes every kernel is tried on: 1, a prime below a SIMD width, one past 32, one past 128.
 let awkwardSizes = [1, 7, 33, 129]
 
+/// A denormal (subnormal) Float, 2⁻¹³³ ≈ 9.2e-41.
+let denormal = Float.leastNormalMagnitude / 128
+
 /// Extreme inputs: large magnitudes, zeros of both signs, denormals, ordinary values.
-let extremeValues: [Float] = [1e4, -1e4, 0, -0.0, 1e-40, -1e-40, Float.leastNonzeroMagnitude, 1, -1, 0.5, -3, 20, -20]
+let extremeValues: [Float] = [1e4, -1e4, 0, -0.0, denormal, -denormal, Float.leastNonzeroMagnitude, 1, -1, 0.5, -3, 20, -20]
 
 /// Deterministic values in [lo, hi) (a tiny LCG; no dependency on the library's RNG).
 func values(_ n: Int, seed: UInt64, _ lo: Float = -1, _ hi: Float = 1) -> [Float] {

@@ -63,7 +63,7 @@ final class ReferenceKernelTests: XCTestCase {
             assertClose(y, x.map { f(Double($0)) }, tol: 2e-6, "\(op)")
             XCTAssertFalse(y.contains { $0.isNaN }, "\(op) made a NaN from \(x)")
         }
-        let positive: [Float] = [1e4, 1e-40, Float.leastNonzeroMagnitude, 1, 0.5, 20]
+        let positive: [Float] = [1e4, denormal, Float.leastNonzeroMagnitude, 1, 0.5, 20]
         for (op, f) in [(UnaryOp.log, { Foundation.log($0) }), (.sqrt, { ($0 as Double).squareRoot() })] as [(UnaryOp, (Double) -> Double)] {
             let y = withBuffers([positive, positive]) { p in Reference.unary(op, p[1], p[0], count: positive.count) }[1]
             assertClose(y, positive.map { f(Double($0)) }, tol: 2e-6, "\(op)")
@@ -257,7 +257,7 @@ final class ReferenceKernelTests: XCTestCase {
     }
 
     func testAdamAndSGDWithExtremeGradients() {
-        let g: [Float] = [1e4, -1e4, 0, 1e-40, -1, 0.5, 3]
+        let g: [Float] = [1e4, -1e4, 0, denormal, -1, 0.5, 3]
         let p0 = values(g.count, seed: 16)
         let adam = withBuffers([p0, [Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count), g,
                                 [Float](repeating: 0, count: g.count)]) { p in

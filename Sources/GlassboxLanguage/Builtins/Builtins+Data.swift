@@ -72,7 +72,9 @@ extension Builtins {
                                        "index in 0…\(n - 1)", a.argumentRange(0))
                 }
             }
-            try DataBuiltins.checkAllocation(labels.count * n, shape: labels.shape + [n], op: "one_hot")
+            // Shape.count: labels.count × n overflowed Int (`one_hot(zeros(2000), 8e15)` trapped).
+            try DataBuiltins.checkAllocation(try Shape.count(labels.shape + [n], op: "one_hot"),
+                                             shape: labels.shape + [n], op: "one_hot")
             let column = try Ops.reshape(Ops.detach(labels), labels.shape + [1])
             return .tensor(try Ops.equal(column, try Ops.arange(0, Double(n))))
         },
@@ -278,7 +280,7 @@ enum DataBuiltins {
             picks.append(i < 0 ? i + size : i)
         }
         let shape = Array(x.shape[..<ax]) + indices.shape + Array(x.shape[(ax + 1)...])
-        try checkAllocation(shape.reduce(1, *), shape: shape, op: "take")
+        try checkAllocation(try Shape.count(shape, op: "take"), shape: shape, op: "take")
         if x.requiresGrad && GradMode.isEnabled {
             // Differentiable path: one view per index, stacked (autograd routes gradients back).
             guard !picks.isEmpty else { return try Ops.reshape(Ops.index(x, sliceSpecs(ax, 0, 0)), shape) }
@@ -315,7 +317,9 @@ enum DataBuiltins {
         }
         let categories = p.shape[p.rank - 1]
         let rows = p.rank == 1 ? 1 : p.shape[0]
-        try checkAllocation(rows * n, shape: p.rank == 1 ? [n] : [rows, n], op: "multinomial")
+        // Shape.count: rows × n overflowed Int (`multinomial(ones(2000, 1), 8e15)` trapped).
+        let outShape = p.rank == 1 ? [n] : [rows, n]
+        try checkAllocation(try Shape.count(outShape, op: "multinomial"), shape: outShape, op: "multinomial")
         let weights = p.toArray()
         var out: [Float] = []
         out.reserveCapacity(rows * n)

@@ -195,18 +195,47 @@ final class ExplainNode: Node {
 }
 
 /// Hears every op while `explain` runs and labels it with the expression that ran it.
+///
+/// Every recorded event keeps its tensors alive, so the recording is bounded twice: at most
+/// `maxEvents` events, and at most `maxBytes` of distinct tensors (the first event is always
+/// kept). Past either bound the rest of the evaluation runs unrecorded — without the byte
+/// bound, `explain` over a loop of large ops kept every intermediate and exhausted memory
+/// (found with the fuzz harness: `explain { for i in 1...100000 { y = zeros(1e6) + 1 } }`).
 final class ExplainRecorder: TraceListener {
     unowned let context: Context
     var events: [ExplainedEvent] = []
     static let maxEvents = 100_000
+    /// The tensor bytes one explanation may keep: one largest-allowed tensor's worth, at most 1 GiB.
+    static var maxBytes: Int { min(Tensor.allocationLimit, 1 << 30) }
+    /// Bytes of the distinct tensors the events hold, and which tensors those are.
+    private(set) var retainedBytes = 0
+    private var retained = Set<ObjectIdentifier>()
 
     init(context: Context) { self.context = context }
 
     private func record(_ event: ExplainedEvent.Event) {
         guard events.count < ExplainRecorder.maxEvents else { return }
+        let new = ExplainRecorder.tensors(in: event).filter { !retained.contains(ObjectIdentifier($0)) }
+        let bytes = new.reduce(0) { $0 &+ $1.count &* MemoryLayout<Float>.stride }
+        guard events.isEmpty || retainedBytes &+ bytes <= ExplainRecorder.maxBytes else { return }
+        for t in new { retained.insert(ObjectIdentifier(t)) }
+        retainedBytes &+= bytes
         let c = context
         events.append(ExplainedEvent(event: event, text: c.currentSource.text(of: c.opRange), range: c.opRange,
                                      source: c.currentSource, callStack: c.callStack))
+    }
+
+    /// Every tensor an event keeps alive.
+    static func tensors(in event: ExplainedEvent.Event) -> [Tensor] {
+        switch event {
+        case .op(let e):
+            return e.inputs + e.outputs + e.intermediates.map(\.value)
+        case .backwardStart(let root, let seed):
+            return [root, seed]
+        case .backward(let e):
+            return e.outputs.compactMap { $0 } + e.upstream + e.inputs + e.inputGradients.compactMap { $0 }
+                + e.accumulations.flatMap { [$0.previous, $0.contribution, $0.total] }
+        }
     }
 
     func opDidRun(_ event: OpEvent) { record(.op(event)) }
