@@ -68,4 +68,10 @@ static inline __attribute__((always_inline)) void gb_transpose8x8(const float *s
     _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
 }
 
+/// A spin-wait hint (`pause`): lets the other hyperthread run and saves power while a worker
+/// thread waits for work or for its peers.
+static inline __attribute__((always_inline)) void gb_pause(void) {
+    _mm_pause();
+}
+
 #endif

@@ -1,3 +1,5 @@
+import GlassboxKernelsFast
+
 /// Public entry points for elementwise, strided and reduction kernels.
 ///
 /// Each forwards to the reference loop of the same name (see `Reference` for formulas and shapes)
@@ -90,13 +92,25 @@ extension Kernels {
     // MARK: - Reductions
 
     /// y[o, i] = Σⱼ x[o, j, i] (`Reference.sumAxis`).
+    /// On the fast path `Fast.sumAxis`: the reference's order for column sums; 32 partial sums
+    /// for a whole row (inner = 1).
     public static func sumAxis(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int) {
-        Reference.sumAxis(y, x, outer: outer, n: n, inner: inner)
+        if useFast {
+            Fast.sumAxis(y, x, outer: outer, n: n, inner: inner)
+        } else {
+            Reference.sumAxis(y, x, outer: outer, n: n, inner: inner)
+        }
     }
 
-    /// y[o, i] = mean over j (`Reference.meanAxis`).
+    /// y[o, i] = mean over j (`Reference.meanAxis`): the sum (`sumAxis`) times 1/n.
     public static func meanAxis(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int) {
-        Reference.meanAxis(y, x, outer: outer, n: n, inner: inner)
+        if useFast {
+            Fast.sumAxis(y, x, outer: outer, n: n, inner: inner)
+            let scale = 1 / Float(n)
+            for k in 0..<(outer * inner) { y[k] *= scale }
+        } else {
+            Reference.meanAxis(y, x, outer: outer, n: n, inner: inner)
+        }
     }
 
     /// Population variance over j, with the mean written too (`Reference.varianceAxis`).

@@ -1,4 +1,3 @@
-import Dispatch
 import GlassboxKernelsFast
 #if canImport(Glibc)
 import Glibc
@@ -25,28 +24,19 @@ extension Threaded {
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }()
 
-    /// Runs `body(chunk)` for every chunk in 0..<chunks on up to `workers` threads; worker w
-    /// takes chunks w, w + workers, … and stops taking chunks once an interrupt is requested.
+    /// Runs `body(chunk)` for every chunk in 0..<chunks on up to `workers` threads (the caller
+    /// and the pool's workers, `WorkerPool`), which claim chunks one at a time; chunks are
+    /// skipped once an interrupt is requested. Returns when every chunk has finished.
     @inline(__always)
     static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
-        let threads = min(workers, chunks)
-        if threads <= 1 {
+        if workers <= 1 || chunks <= 1 {
             for chunk in 0..<chunks {
                 if Interrupt.isRequested { return }
                 body(chunk)
             }
             return
         }
-        // The chunks write disjoint parts of the output, so sharing `body` is safe.
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            var chunk = worker
-            while chunk < chunks {
-                if Interrupt.isRequested { return }
-                body(chunk)
-                chunk += threads
-            }
-        }
+        WorkerPool.shared.run(chunks: chunks, body)
     }
 
     /// Number of chunks for `work` units of work when one chunk should hold about `grain`

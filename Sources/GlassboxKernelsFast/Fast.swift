@@ -1,3 +1,5 @@
+import CGlassboxSIMD
+
 /// Optimized SIMD loops, compiled for x86-64-v3 (AVX2 + FMA).
 ///
 /// Every function here is pure and single-threaded: contiguous `Float` buffers in, buffers out.
@@ -5,3 +7,10 @@
 /// live one module up, in `GlassboxKernels`, which is compiled for any x86-64 CPU. Nothing in
 /// this module may be called on a CPU without AVX2 and FMA: `Kernels.useFast` guards every call.
 public enum Fast {}
+
+extension Fast {
+    /// The `pause` instruction, a hint for spin-wait loops (`Threaded`'s worker pool). It is an
+    /// SSE2 instruction, which every x86-64 CPU has.
+    @inline(__always)
+    public static func spinPause() { gb_pause() }
+}

@@ -52,12 +52,19 @@ final class Node {
     var inputs: [Tensor]
     var outputs: [OutputReference]
     let outputShapes: [[Int]]
-    /// Given ∂y/∂output for every output (zeros where an output did not reach y), returns
-    /// ∂y/∂input for every input (nil where an input needs none). A returned gradient may have the
-    /// broadcast shape of the forward result; `backward` sums it back to the input's shape.
-    var backward: (([Tensor]) throws -> [Tensor?])?
+    /// Given ∂y/∂output for every output (zeros where an output did not reach y) and the
+    /// accumulation targets (below), returns ∂y/∂input for every input (nil where an input needs
+    /// none). A returned gradient may have the broadcast shape of the forward result; `backward`
+    /// sums it back to the input's shape.
+    ///
+    /// Targets: empty, or one entry per input. A non-nil `targets[k]` is input k's gradient so far,
+    /// a contiguous buffer of the input's shape that this backward pass allocated and nothing else
+    /// shares; a rule may add its contribution into it in place (a gemm with `accumulate`) and
+    /// return that very tensor, and then nothing more is added. Rules that ignore targets simply
+    /// return new tensors.
+    var backward: (([Tensor], [Tensor?]) throws -> [Tensor?])?
 
-    init(op: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor]) throws -> [Tensor?]) {
+    init(op: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor], [Tensor?]) throws -> [Tensor?]) {
         self.op = op
         self.inputs = inputs
         self.outputs = outputs.map { OutputReference($0) }
@@ -109,12 +116,13 @@ extension Tensor {
     /// gradients of the inputs.
     func record(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
         needsGrad = true
-        node = Node(op: op, inputs: inputs, outputs: [self]) { upstream in try backward(upstream[0]) }
+        node = Node(op: op, inputs: inputs, outputs: [self]) { upstream, _ in try backward(upstream[0]) }
     }
 
-    /// Records an op with several outputs (`lstm_cell`): one node shared by all of them.
+    /// Records an op with several outputs (`lstm_cell`): one node shared by all of them. The rule
+    /// gets the upstream gradients and the accumulation targets (`Node.backward`).
     static func record(_ op: String, outputs: [Tensor], inputs: [Tensor],
-                       backward: @escaping ([Tensor]) throws -> [Tensor?]) {
+                       backward: @escaping ([Tensor], [Tensor?]) throws -> [Tensor?]) {
         let node = Node(op: op, inputs: inputs, outputs: outputs, backward: backward)
         for t in outputs {
             t.needsGrad = true
@@ -142,7 +150,8 @@ public enum Autograd {
         }
         let order = topologicalOrder(from: y)
 
-        // Forget the gradients of the last backward for everything this one reaches.
+        // Forget the gradients of the last backward for everything this one reaches. (Setting
+        // `grad` also clears `gradIsOwned`: no gradient from an earlier pass is ever written.)
         y.grad = nil
         for node in order {
             for t in node.inputs where t.requiresGrad { t.grad = nil }
@@ -200,6 +209,15 @@ public enum Autograd {
 
     /// One step of the reversed loop: the node's derivative rule, then each input's gradient is
     /// set or, when it already has one from another consumer, accumulated.
+    ///
+    /// Accumulation: the first contribution to a tensor becomes its gradient as it is (it may be
+    /// shared, e.g. `add` passes its upstream gradient on unchanged); the second is added into a
+    /// new buffer, which this pass then owns (`gradIsOwned`); from the third on, contributions
+    /// are added into that buffer in place, and rules that can (the recurrent cells' weight
+    /// gradients) add theirs straight into it with a gemm (`Node.backward`'s targets). An LSTM
+    /// unrolled over T steps thus reuses one dW buffer instead of allocating T of them. While a
+    /// listener records the pass, every total is a new tensor, so the events it keeps stay as
+    /// they were computed.
     static func runNode(_ node: Node, listener: TraceListener?) throws {
         if Interrupt.isRequested { throw TensorError.interrupted(op: "backward") }
         let outputs = node.outputs.map(\.tensor)
@@ -208,17 +226,31 @@ public enum Autograd {
         for (k, t) in outputs.enumerated() {
             upstream.append(try t?.grad ?? Tensor.filled(node.outputShapes[k], 0, op: "backward"))
         }
-        let raw = try rule(upstream)
+        let inPlace = listener == nil
+        var targets: [Tensor?] = []
+        if inPlace, node.inputs.contains(where: { $0.gradIsOwned }) {
+            targets = node.inputs.map { $0.gradIsOwned ? $0.grad : nil }
+        }
+        let raw = try rule(upstream, targets)
         var passed: [Tensor?] = []
         var accumulations: [Accumulation] = []
         for (k, input) in node.inputs.enumerated() {
             guard input.requiresGrad, k < raw.count, let g = raw[k] else { passed.append(nil); continue }
+            if k < targets.count, let target = targets[k], g === target {   // the rule added into it
+                passed.append(g)
+                continue
+            }
             let contribution = try Ops.sumTo(g, input.shape, op: node.op).contiguous(op: "backward")
             passed.append(contribution)
             if let previous = input.grad {
-                let total = try Ops.add(previous, contribution)
-                input.grad = total
-                accumulations.append(Accumulation(inputIndex: k, previous: previous, contribution: contribution, total: total))
+                if inPlace && input.gradIsOwned {
+                    Kernels.binary(.add, previous.pointer, previous.pointer, contribution.pointer, count: previous.count)
+                } else {
+                    let total = try Ops.add(previous, contribution)
+                    input.grad = total
+                    input.gradIsOwned = inPlace
+                    accumulations.append(Accumulation(inputIndex: k, previous: previous, contribution: contribution, total: total))
+                }
             } else {
                 input.grad = contribution
             }

@@ -40,7 +40,13 @@ extension Ops {
                     let full = try matmul(gv, swapAxes(bM, -1, -2))
                     da = try reshape(sumTo(full, av.shape, op: name), a.shape)
                 }
-                if b.requiresGrad {   // Aᵀ·G
+                if b.requiresGrad && bBatch.isEmpty && !batch.isEmpty {
+                    // B shared by every batch (x @ W): Σ_batch Aᵀ·G is one product of the
+                    // stacked matrices, (batch·m × k)ᵀ·(batch·m × n), with no batch of partial
+                    // results to sum afterwards.
+                    let full = try matmul(swapAxes(reshape(aM, [-1, k]), 0, 1), reshape(gv, [-1, n]))
+                    db = try reshape(full, b.shape)
+                } else if b.requiresGrad {   // Aᵀ·G
                     let full = try matmul(swapAxes(aM, -1, -2), gv)
                     db = try reshape(sumTo(full, bv.shape, op: name), b.shape)
                 }
@@ -69,6 +75,18 @@ extension Ops {
         let bStrides = Shape.broadcastStrides(Array(b.shape.dropLast(2)), Array(b.strides.dropLast(2)), to: batch)
         var batchCount = 1
         for d in batch { batchCount *= d }
+        if batchCount > 1, !a.trans, bStrides.allSatisfy({ $0 == 0 }),
+           isStack(aStrides, batch, blockStride: m * a.ld) {
+            // B shared by every batch and A's matrices one after another with one row stride:
+            // a single (batch·m)×k by k×n product, as PyTorch folds x @ W. One large product
+            // uses the cores where a batch of small ones would each run on one.
+            Kernels.gemm(transA: false, transB: b.trans, m: batchCount * m, n: n, k: k,
+                         a: a.base, lda: a.ld, b: b.base, ldb: b.ld, c: c.pointer, ldc: n, accumulate: false)
+            withExtendedLifetime(a) {}
+            withExtendedLifetime(b) {}
+            if Interrupt.isRequested { throw TensorError.interrupted(op: "matmul") }
+            return
+        }
         for index in 0..<batchCount {
             var rest = index, aOffset = 0, bOffset = 0
             for d in stride(from: batch.count - 1, through: 0, by: -1) {
@@ -84,6 +102,19 @@ extension Ops {
         }
         withExtendedLifetime(a) {}
         withExtendedLifetime(b) {}
+    }
+}
+
+extension Ops {
+    /// Whether batch strides `strides` (over `batch`) place the matrices one after another,
+    /// `blockStride` floats apart, in row-major batch order (axes of size 1 are ignored).
+    static func isStack(_ strides: [Int], _ batch: [Int], blockStride: Int) -> Bool {
+        var expected = blockStride
+        for d in stride(from: batch.count - 1, through: 0, by: -1) where batch[d] != 1 {
+            if strides[d] != expected { return false }
+            expected *= batch[d]
+        }
+        return true
     }
 }
 

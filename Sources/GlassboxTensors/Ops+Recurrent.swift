@@ -40,11 +40,13 @@ extension Ops {
         let inputs = [x, h, W_ih, W_hh, b_ih, b_hh]
         if Tensor.recording(inputs) {
             let savedH = hNew.detachedView()
-            hNew.record(name, inputs) { g in
-                let gc = try g.contiguous(op: name)
+            Tensor.record(name, outputs: [hNew], inputs: inputs) { upstream, targets in
+                let gc = try upstream[0].contiguous(op: name)
                 let dPre = try Tensor.uninitialized([cell.batch, cell.hidden], op: name)
                 Kernels.unaryBackward(.tanh, dx: dPre.pointer, dy: gc.pointer, x: preact.pointer, y: savedH.pointer, count: dPre.count)
-                return try cell.backward(dPre)
+                // inputs: x, h, W_ih, W_hh, b_ih, b_hh
+                return try cell.backward(dPre, dWihInto: targets.count == 6 ? targets[2] : nil,
+                                         dWhhInto: targets.count == 6 ? targets[3] : nil)
             }
         }
         if let listener = Trace.listener {
@@ -82,14 +84,16 @@ extension Ops {
                                 preact: preact.pointer, cPrev: cPrev.pointer, batch: B, hidden: H)
         let inputs = [x, h, c, W_ih, W_hh, b_ih, b_hh]
         if Tensor.recording(inputs) {
-            Tensor.record(name, outputs: [hNew, cNew], inputs: inputs) { upstream in
+            Tensor.record(name, outputs: [hNew, cNew], inputs: inputs) { upstream, targets in
                 let dh = try upstream[0].contiguous(op: name), dc = try upstream[1].contiguous(op: name)
                 let dPre = try Tensor.uninitialized([B, 4 * H], op: name)
                 let dcPrev = try Tensor.uninitialized(c.shape, op: name)
                 Kernels.lstmCellBackward(dPreact: dPre.pointer, dcPrev: dcPrev.pointer, dh: dh.pointer, dc: dc.pointer,
                                          gates: gates.pointer, cPrev: cPrev.pointer, tanhC: tanhC.pointer, batch: B, hidden: H)
-                var grads = try cell.backward(dPre)           // x, h, W_ih, W_hh, b_ih, b_hh
-                grads.insert(dcPrev, at: 2)                    // c comes third
+                // inputs: x, h, c, W_ih, W_hh, b_ih, b_hh
+                var grads = try cell.backward(dPre, dWihInto: targets.count == 7 ? targets[3] : nil,
+                                              dWhhInto: targets.count == 7 ? targets[4] : nil)
+                grads.insert(c.requiresGrad ? dcPrev : nil, at: 2)   // c comes third
                 return grads
             }
         }
@@ -118,6 +122,9 @@ struct CellAffine {
     let x: Tensor, h: Tensor, W_ih: Tensor, W_hh: Tensor, b_ih: Tensor, b_hh: Tensor
     let batch: Int, inputSize: Int, hidden: Int, rowsOut: Int
     let isBatched: Bool
+    /// Which gradients backward computes: those of the arguments that require one (a constant
+    /// input sequence gets no dx, the initial zero state no dh).
+    let needs: (x: Bool, h: Bool, W_ih: Bool, W_hh: Bool, b: Bool)
 
     init(name: String, gates G: Int, x: Tensor, h: Tensor, W_ih: Tensor, W_hh: Tensor, b_ih: Tensor, b_hh: Tensor) throws {
         self.name = name
@@ -145,6 +152,7 @@ struct CellAffine {
         guard b_hh.shape == [rowsOut] else {
             throw TensorError.shapeMismatch(op: name, b_hh.shape, [rowsOut], detail: "b_hh must be (\(gateRows))")
         }
+        needs = (x.requiresGrad, h.requiresGrad, W_ih.requiresGrad, W_hh.requiresGrad, b_ih.requiresGrad || b_hh.requiresGrad)
         self.x = try x.contiguous(op: name)
         self.h = try h.contiguous(op: name)
         self.W_ih = try W_ih.contiguous(op: name)
@@ -167,21 +175,43 @@ struct CellAffine {
     }
 
     /// Gradients of x, h, W_ih, W_hh, b_ih, b_hh from dPre (B, G·H):
-    /// dx = dPre·W_ih, dh = dPre·W_hh, dW_ih = dPreᵀ·x, dW_hh = dPreᵀ·h, db_ih = db_hh = Σ_b dPre.
-    func backward(_ dPre: Tensor) throws -> [Tensor?] {
-        let dx = try Tensor.uninitialized(isBatched ? [batch, inputSize] : [inputSize], op: name)
-        let dh = try Tensor.uninitialized(isBatched ? [batch, hidden] : [hidden], op: name)
-        let dWih = try Tensor.uninitialized(W_ih.shape, op: name), dWhh = try Tensor.uninitialized(W_hh.shape, op: name)
-        let db = try Tensor.uninitialized([rowsOut], op: name)
-        Kernels.gemm(transA: false, transB: false, m: batch, n: inputSize, k: rowsOut, a: dPre.pointer, lda: rowsOut,
-                     b: W_ih.pointer, ldb: inputSize, c: dx.pointer, ldc: inputSize, accumulate: false)
-        Kernels.gemm(transA: false, transB: false, m: batch, n: hidden, k: rowsOut, a: dPre.pointer, lda: rowsOut,
-                     b: W_hh.pointer, ldb: hidden, c: dh.pointer, ldc: hidden, accumulate: false)
-        Kernels.gemm(transA: true, transB: false, m: rowsOut, n: inputSize, k: batch, a: dPre.pointer, lda: rowsOut,
-                     b: x.pointer, ldb: inputSize, c: dWih.pointer, ldc: inputSize, accumulate: false)
-        Kernels.gemm(transA: true, transB: false, m: rowsOut, n: hidden, k: batch, a: dPre.pointer, lda: rowsOut,
-                     b: h.pointer, ldb: hidden, c: dWhh.pointer, ldc: hidden, accumulate: false)
-        Kernels.sumAxis(db.pointer, dPre.pointer, outer: 1, n: batch, inner: rowsOut)
+    /// dx = dPre·W_ih, dh = dPre·W_hh, dW_ih = dPreᵀ·x, dW_hh = dPreᵀ·h, db_ih = db_hh = Σ_b dPre;
+    /// nil for an argument that requires no gradient.
+    ///
+    /// `dWihInto`, `dWhhInto`: W_ih's and W_hh's gradient so far, when autograd offers it as an
+    /// accumulation target (`Node.backward`): dPreᵀ·x is then added into it by the gemm itself
+    /// (`accumulate: true`) and the target returned, as the direct kernel loop over time does.
+    func backward(_ dPre: Tensor, dWihInto: Tensor? = nil, dWhhInto: Tensor? = nil) throws -> [Tensor?] {
+        var dx: Tensor? = nil, dh: Tensor? = nil, dWih: Tensor? = nil, dWhh: Tensor? = nil, db: Tensor? = nil
+        if needs.x {
+            let t = try Tensor.uninitialized(isBatched ? [batch, inputSize] : [inputSize], op: name)
+            Kernels.gemm(transA: false, transB: false, m: batch, n: inputSize, k: rowsOut, a: dPre.pointer, lda: rowsOut,
+                         b: W_ih.pointer, ldb: inputSize, c: t.pointer, ldc: inputSize, accumulate: false)
+            dx = t
+        }
+        if needs.h {
+            let t = try Tensor.uninitialized(isBatched ? [batch, hidden] : [hidden], op: name)
+            Kernels.gemm(transA: false, transB: false, m: batch, n: hidden, k: rowsOut, a: dPre.pointer, lda: rowsOut,
+                         b: W_hh.pointer, ldb: hidden, c: t.pointer, ldc: hidden, accumulate: false)
+            dh = t
+        }
+        if needs.W_ih {
+            let t = try dWihInto ?? Tensor.uninitialized(W_ih.shape, op: name)
+            Kernels.gemm(transA: true, transB: false, m: rowsOut, n: inputSize, k: batch, a: dPre.pointer, lda: rowsOut,
+                         b: x.pointer, ldb: inputSize, c: t.pointer, ldc: inputSize, accumulate: dWihInto != nil)
+            dWih = t
+        }
+        if needs.W_hh {
+            let t = try dWhhInto ?? Tensor.uninitialized(W_hh.shape, op: name)
+            Kernels.gemm(transA: true, transB: false, m: rowsOut, n: hidden, k: batch, a: dPre.pointer, lda: rowsOut,
+                         b: h.pointer, ldb: hidden, c: t.pointer, ldc: hidden, accumulate: dWhhInto != nil)
+            dWhh = t
+        }
+        if needs.b {
+            let t = try Tensor.uninitialized([rowsOut], op: name)
+            Kernels.sumAxis(t.pointer, dPre.pointer, outer: 1, n: batch, inner: rowsOut)
+            db = t
+        }
         if Interrupt.isRequested { throw TensorError.interrupted(op: name) }
         return [dx, dh, dWih, dWhh, db, db]
     }

@@ -25,7 +25,13 @@ public final class Tensor {
     /// The gradient ∂y/∂self from the last `backward(y)` that reached this tensor (replaced, not
     /// accumulated, across calls). Same shape as `self`, contiguous. Treat it as read-only: it may
     /// share memory with the gradient of another tensor.
-    public internal(set) var grad: Tensor?
+    public internal(set) var grad: Tensor? {
+        didSet { gradIsOwned = false }
+    }
+    /// True while `grad` is a buffer that the running backward pass allocated for this tensor
+    /// alone (a sum of two or more contributions), so that later contributions may be added
+    /// into it in place (`Autograd.runNode`). Any assignment to `grad` clears it.
+    var gradIsOwned = false
     /// Optional label (the language sets variable names) used by traces and messages.
     public var name: String?
     /// The operation that produced this tensor, when it was recorded for autograd.

@@ -43,7 +43,7 @@ final class FastDispatchTests: XCTestCase {
 
     func testUnaryMatchesReference() {
         var rng = SplitMix(seed: 52)
-        let extremes: [Float] = [1e4, -1e4, 0, -0.0, 1e-40, -1e-40, 88.5, -88.5, -104, 30, -30]
+        let extremes: [Float] = [1e4, -1e4, 0, -0.0, denormal, -denormal, 88.5, -88.5, -104, 30, -30]
         for count in [1, 7, 33, 129, 70_001] {
             var x = rng.array(count, -12, 12)
             for (i, e) in extremes.enumerated() where i < count { x[i] = e }
@@ -225,5 +225,31 @@ extension FastDispatchTests {
             y.withUnsafeMutableBufferPointer { Kernels.binary(.add, $0.baseAddress!, $0.baseAddress!, b, count: count) }
             XCTAssertEqual(y, zip(a, b).map { $0 + $1 }, "in-place add n=\(count)")
         }
+    }
+}
+
+extension FastDispatchTests {
+    /// Column sums (inner ≥ 8) keep the reference's order, bit for bit; whole-row sums
+    /// (inner = 1) use 32 partial sums and agree to rounding.
+    func testSumAndMeanMatchReference() {
+        var rng = SplitMix(seed: 60)
+        for (outer, n, inner) in [(1, 1, 1), (1, 7, 1), (3, 33, 1), (1, 70_001, 1), (2, 5, 3), (7, 9, 8), (3, 33, 129), (2, 3, 512)] {
+            let x = rng.array(outer * n * inner, -4, 4)
+            var y1 = [Float](repeating: 0, count: outer * inner), y2 = y1
+            Kernels.sumAxis(&y1, x, outer: outer, n: n, inner: inner)
+            Reference.sumAxis(&y2, x, outer: outer, n: n, inner: inner)
+            if inner == 1 {
+                // Both are sums of n terms of size ≤ 4: each within n·4·2⁻²⁴ of the exact sum.
+                for i in 0..<y1.count { XCTAssertEqual(y1[i], y2[i], accuracy: Float(n) * 4 * 0x1p-23, "sum \(outer)×\(n)×\(inner)") }
+            } else {
+                XCTAssertEqual(y1, y2, "sum \(outer)×\(n)×\(inner)")
+            }
+            Kernels.meanAxis(&y1, x, outer: outer, n: n, inner: inner)
+            Reference.meanAxis(&y2, x, outer: outer, n: n, inner: inner)
+            for i in 0..<y1.count { XCTAssertEqual(y1[i], y2[i], accuracy: 4 * 0x1p-23 * 4, "mean \(outer)×\(n)×\(inner)") }
+        }
+        var empty: [Float] = [7]
+        Kernels.meanAxis(&empty, [], outer: 1, n: 0, inner: 1)
+        XCTAssert(empty[0].isNaN, "the mean of nothing is NaN, as NumPy")
     }
 }

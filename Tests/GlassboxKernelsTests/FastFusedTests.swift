@@ -116,7 +116,7 @@ final class FastFusedTests: XCTestCase {
                 Self.attentionReference(q, k, v, mask: mask, batch: batch, tq: tq, tk: tk, d: d, dv: dv, scale: Double(scale))
             }
             assertFastClose(out, ref(qd, kd, vd), tol: 1e-5, "attention out \(batch)×\(tq)×\(tk)×\(d)×\(dv) mask=\(masked)")
-            if let mask, tk > 1 { XCTAssertEqual(weights[1], 0, "masked weight"); XCTAssertEqual(masked[1], -.infinity) }
+            if mask != nil, tk > 1 { XCTAssertEqual(weights[1], 0, "masked weight"); XCTAssertEqual(masked[1], -.infinity) }
             for idx in 0..<scores.count {
                 XCTAssertEqual(scaled[idx], scores[idx] * scale)
                 XCTAssertEqual(masked[idx], scaled[idx] + (mask?[idx % (tq * tk)] ?? 0))

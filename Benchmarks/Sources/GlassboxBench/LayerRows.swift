@@ -26,7 +26,10 @@ final class Buffer {
 
 /// LSTM forward + backward over T steps (PyTorch layout), loss = Σₜ Σ hₜ (so every dhₜ = 1).
 /// `oneProjection`: the input projection of all steps is one (T·B × I)·(I × 4H) matmul, as
-/// PyTorch's `nn.LSTM` does; otherwise every step does its own x·W_ihᵀ, as `lstm_cell` does.
+/// PyTorch's `nn.LSTM` does, and dX is computed (as the NumPy version does); otherwise every
+/// step does its own x·W_ihᵀ and exactly the work that `lstm_cell` in a loop does when the
+/// inputs and the initial state are constants (the tensor and language rows): no dX, no dh
+/// for the initial state.
 struct LSTMKernels {
     let T = 64, B = 32, I = 64, H = 128
     let oneProjection: Bool
@@ -82,14 +85,14 @@ struct LSTMKernels {
                                      gates: gates[t * BG], cPrev: cPrev, tanhC: tanhC[t * BH], batch: B, hidden: H)
             Kernels.gemm(transA: true, transB: false, m: G, n: H, k: B, a: dp, lda: G, b: hPrev, ldb: H,
                          c: dW_hh.p, ldc: H, accumulate: t != T - 1)
-            Kernels.gemm(transA: false, transB: false, m: B, n: H, k: G, a: dp, lda: G, b: W_hh.p, ldb: H,
-                         c: dhNext.p, ldc: H, accumulate: false)
+            if oneProjection || t > 0 {
+                Kernels.gemm(transA: false, transB: false, m: B, n: H, k: G, a: dp, lda: G, b: W_hh.p, ldb: H,
+                             c: dhNext.p, ldc: H, accumulate: false)
+            }
             dc.p.update(from: dcPrev.p, count: BH)
             if !oneProjection {
                 Kernels.gemm(transA: true, transB: false, m: G, n: I, k: B, a: dp, lda: G, b: X[t * B * I], ldb: I,
                              c: dW_ih.p, ldc: I, accumulate: t != T - 1)
-                Kernels.gemm(transA: false, transB: false, m: B, n: I, k: G, a: dp, lda: G, b: W_ih.p, ldb: I,
-                             c: dX[t * B * I], ldc: I, accumulate: false)
             }
         }
         if oneProjection {
