@@ -118,15 +118,17 @@ extension Threaded {
 }
 
 extension Threaded {
-    /// Splits `rows` rows of `cols` floats into chunks of about `elementwiseGrain` elements.
+    /// Splits `rows` rows of `cols` floats into chunks of about `grain` elements (work below
+    /// `threshold` elements runs on the calling thread).
     @inline(__always)
-    static func splitRows(_ rows: Int, cols: Int, _ body: (Int, Int) -> Void) {
+    static func splitRows(_ rows: Int, cols: Int, threshold: Int = elementwiseParallelThreshold,
+                          grain: Int = elementwiseGrain, _ body: (Int, Int) -> Void) {
         let total = rows * max(cols, 1)
-        if workers == 1 || total < elementwiseParallelThreshold || rows < 2 {
+        if workers == 1 || total < threshold || rows < 2 {
             body(0, rows)
             return
         }
-        let chunks = min(rows, chunkCount(work: total, grain: elementwiseGrain))
+        let chunks = min(rows, chunkCount(work: total, grain: grain))
         let per = (rows + chunks - 1) / chunks
         forEachChunk(chunks) { chunk in
             let start = chunk * per
@@ -202,13 +204,18 @@ extension Threaded {
 // MARK: - LSTM, attention, optimizers
 
 extension Threaded {
+    /// The LSTM cell splits from this many pre-activations (B·4H) on, in chunks of about as
+    /// many: each hidden unit costs five transcendental functions, so 4096 pre-activations are
+    /// ~10 µs of work, several times what handing a chunk to a spinning worker costs.
+    public static let lstmParallelThreshold = 1 << 12
+
     public static func lstmCellForward(
         gates: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>,
         h: UnsafeMutablePointer<Float>, preact: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
         batch: Int, hidden: Int
     ) {
         let H = hidden
-        splitRows(batch, cols: 4 * H) { b, n in
+        splitRows(batch, cols: 4 * H, threshold: lstmParallelThreshold, grain: lstmParallelThreshold) { b, n in
             Fast.lstmCellForward(gates: gates + b * 4 * H, c: c + b * H, tanhC: tanhC + b * H, h: h + b * H,
                                  preact: preact + b * 4 * H, cPrev: cPrev + b * H, batch: n, hidden: H)
         }
@@ -220,7 +227,7 @@ extension Threaded {
         cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, batch: Int, hidden: Int
     ) {
         let H = hidden
-        splitRows(batch, cols: 4 * H) { b, n in
+        splitRows(batch, cols: 4 * H, threshold: lstmParallelThreshold, grain: lstmParallelThreshold) { b, n in
             Fast.lstmCellBackward(dPreact: dPreact + b * 4 * H, dcPrev: dcPrev + b * H, dh: dh + b * H,
                                   dc: dc.map { $0 + b * H }, gates: gates + b * 4 * H, cPrev: cPrev + b * H,
                                   tanhC: tanhC + b * H, batch: n, hidden: H)

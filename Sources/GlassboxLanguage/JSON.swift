@@ -15,7 +15,7 @@ public enum JSON {
     public static func cellValue(_ value: Value, cell: Int) -> String? {
         switch value {
         case .none: return nil
-        case .explanation(let e): return "{\"cell\": \(cell), \"trace\": \(trace(e))}"
+        case .explanation(let e): return "{\"cell\": \(cell), \"trace\": \(trace(e))\(truncated(e))}"
         default: return "{\"cell\": \(cell), \"value\": \(self.value(value))}"
         }
     }
@@ -73,6 +73,14 @@ public enum JSON {
             }
         }
         return "[" + items.joined(separator: ", ") + "]"
+    }
+
+    /// `, "truncated": {"after_step": 100000, "reason": "events", "limit": 100000, "unrecorded": 5}` when
+    /// the recording was cut short (after_step counts the trace's items); empty otherwise.
+    public static func truncated(_ e: Explanation) -> String {
+        guard let cut = e.truncation else { return "" }
+        return ", \"truncated\": {\"after_step\": \(cut.recorded), \"reason\": \(string(cut.reason.rawValue)), " +
+            "\"limit\": \(cut.limit), \"unrecorded\": \(cut.unrecorded), \"message\": \(string(cut.limitText))}"
     }
 
     /// `{"plot": {"kind": "line", "x": […], "y": [[…]]}}` or

@@ -128,11 +128,50 @@ public final class Explanation {
     /// What EXPR evaluated to.
     public let value: Value
     public let events: [ExplainedEvent]
+    /// Set when the recording stopped before EXPR finished (`explain`'s limits on the number of
+    /// ops and on the bytes of tensors it keeps): `events` end there, and the rest of EXPR ran
+    /// unrecorded. Nil when every op was recorded.
+    public let truncation: Truncation?
 
-    init(expression: String, value: Value, events: [ExplainedEvent]) {
+    init(expression: String, value: Value, events: [ExplainedEvent], truncation: Truncation? = nil) {
         self.expression = expression
         self.value = value
         self.events = events
+        self.truncation = truncation
+    }
+
+    /// Why and where a recording stopped.
+    public struct Truncation: Sendable {
+        public enum Reason: String, Sendable {
+            /// `limit` events were recorded (a long loop inside `explain`).
+            case events
+            /// The next event would have kept more than `limit` bytes of tensors alive.
+            case bytes
+        }
+        public let reason: Reason
+        /// The limit that was reached: a number of events, or of bytes.
+        public let limit: Int
+        /// Events recorded before the cut (all of `Explanation.events`).
+        public let recorded: Int
+        /// Events (ops and backward nodes) that ran after the cut and were not recorded.
+        public let unrecorded: Int
+
+        /// `explain records at most 100000 ops` or `explain keeps at most 1 GiB of tensors`.
+        public var limitText: String {
+            switch reason {
+            case .events: return "explain records at most \(limit) ops"
+            case .bytes: return "explain keeps at most \(Truncation.bytesText(limit)) of tensors"
+            }
+        }
+
+        /// `1 GiB`, `2.5 GiB`, `4 MiB`, `512 KiB`.
+        static func bytesText(_ n: Int) -> String {
+            for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where n >= 1 << shift {
+                let tenths = Int((Double(n) / Double(1 << shift) * 10).rounded(.down))
+                return (tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)") + " " + unit
+            }
+            return countText(n, "byte")
+        }
     }
 }
 

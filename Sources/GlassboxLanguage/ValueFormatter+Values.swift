@@ -89,6 +89,11 @@ extension ValueFormatter {
                 lines.append("\(i + 1). ∂ \(b.op)")
             }
         }
+        if e.events.count > 200 { lines.append("… and \(countText(e.events.count - 200, "more step"))") }
+        if let cut = e.truncation {
+            lines.append("recording cut short after step \(cut.recorded): \(cut.limitText); " +
+                         "\(countText(cut.unrecorded, "more op")) ran unrecorded")
+        }
         return lines.joined(separator: "\n")
     }
 }

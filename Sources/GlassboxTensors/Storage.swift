@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The memory behind one or more tensors: `count` floats allocated in the same block as the
 /// object (a `ManagedBuffer`), so a new tensor costs two allocations — this and the `Tensor`.
@@ -16,30 +17,53 @@ final class Storage: ManagedBuffer<Int, Float> {
         withUnsafeMutablePointerToElements { $0 }
     }
 
-    /// Tensors of up to this many floats (1 MiB) are never checked against the limit, so that
-    /// small ops do not pay for reading it.
+    /// Tensors of up to this many floats (1 MiB) are never checked against the limits nor
+    /// counted in `liveBytes`, so that small ops do not pay for either.
     static let alwaysAllowed = 1 << 18
 
+    /// Bytes held by the live storages of more than `alwaysAllowed` floats: added when one is
+    /// allocated, subtracted in its `deinit`.
+    static let liveBytes = Atomic<Int>(0)
+
     /// New, uninitialized storage for `count` floats; the caller writes every element.
-    /// Checks `count` against `Tensor.allocationLimit` (`shape` and `op` name the error).
+    /// Checks `count` against `Tensor.allocationLimit` and the live total against
+    /// `Tensor.totalAllocationLimit` (`shape` and `op` name the error).
     @inline(__always)
     static func allocate(_ count: Int, op: String, shape: [Int]) throws -> Storage {
-        if count > alwaysAllowed {
-            let limit = Tensor.allocationLimit
-            guard count <= limit / MemoryLayout<Float>.stride else {
-                throw TensorError.allocationTooLarge(op: op, shape: shape, limit: limit)
-            }
-        }
+        if count > alwaysAllowed { try reserve(count, op: op, shape: shape) }
         let buffer = Storage.create(minimumCapacity: Swift.max(count, 1)) { _ in count }
         return unsafeDowncast(buffer, to: Storage.self)
+    }
+
+    /// The large-tensor path of `allocate`: both limits, then `count` floats counted as live.
+    @inline(never)
+    static func reserve(_ count: Int, op: String, shape: [Int]) throws {
+        let limit = Tensor.allocationLimit
+        guard count <= limit / MemoryLayout<Float>.stride else {
+            throw TensorError.allocationTooLarge(op: op, shape: shape, limit: limit)
+        }
+        let bytes = count * MemoryLayout<Float>.stride
+        let total = Tensor.totalAllocationLimit
+        let inUse = liveBytes.add(bytes, ordering: .relaxed).newValue
+        if inUse > total {
+            liveBytes.subtract(bytes, ordering: .relaxed)
+            throw TensorError.outOfTensorMemory(op: op, shape: shape, inUse: inUse - bytes, limit: total)
+        }
+    }
+
+    deinit {
+        // The same test as `allocate`: exactly the storages it counted are uncounted.
+        if header > Storage.alwaysAllowed {
+            Storage.liveBytes.subtract(header * MemoryLayout<Float>.stride, ordering: .relaxed)
+        }
     }
 }
 
 extension Tensor {
     /// The largest tensor (in bytes) any op may create; larger results throw
-    /// `TensorError.allocationTooLarge` instead of exhausting memory. Default: half of physical
-    /// memory (`sysconf`), or 4 GiB when that cannot be read. Settable, e.g. by tests. Tensors of
-    /// up to 1 MiB are always allowed.
+    /// `TensorError.allocationTooLarge` instead of exhausting memory. Default: half of the
+    /// machine's memory (`Tensor.memorySize`). Settable, e.g. by tests. Tensors of up to 1 MiB are
+    /// always allowed.
     public static var allocationLimit: Int {
         get { limitStorage }
         set { limitStorage = Swift.max(newValue, 0) }
@@ -47,11 +71,52 @@ extension Tensor {
     // Internal storage: the optimizer then sees every access and drops exclusivity checks.
     nonisolated(unsafe) static var limitStorage: Int = defaultAllocationLimit
 
-    /// Half of physical memory.
-    public static let defaultAllocationLimit: Int = {
+    /// The most bytes all live tensors of more than 1 MiB may hold together; an op whose result
+    /// would pass it throws `TensorError.outOfTensorMemory` (naming what is in use) instead of
+    /// growing until the system kills the process — e.g. a loop that keeps every intermediate
+    /// alive through autograd. Default: three quarters of the machine's memory, leaving the rest
+    /// to small tensors, the interpreter, the temporary copies printing makes, and other programs.
+    /// Settable, e.g. by tests.
+    public static var totalAllocationLimit: Int {
+        get { totalLimitStorage }
+        set { totalLimitStorage = Swift.max(newValue, 0) }
+    }
+    nonisolated(unsafe) static var totalLimitStorage: Int = defaultTotalAllocationLimit
+
+    /// Bytes held right now by live tensors of more than 1 MiB (views count their storage once).
+    public static var liveTensorBytes: Int { Storage.liveBytes.load(ordering: .relaxed) }
+
+    /// Half of `memorySize`.
+    public static let defaultAllocationLimit: Int = memorySize / 2
+
+    /// Three quarters of `memorySize`.
+    public static let defaultTotalAllocationLimit: Int = memorySize / 4 * 3
+
+    /// The memory this process may use: physical memory (`sysconf`), or the control group's limit
+    /// when that is smaller (a container started with `--memory`, where physical memory is the
+    /// host's and the kernel would kill the process long before it ran out); 8 GiB when neither
+    /// can be read.
+    public static let memorySize: Int = {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return 4 << 30 }
-        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-        return overflow ? Int.max / 2 : bytes / 2
+        var bytes = 8 << 30
+        if pages > 0, pageSize > 0 {
+            let (product, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+            bytes = overflow ? Int.max / 2 : product
+        }
+        // cgroup v2, then v1 ("max" or a huge number when there is no limit).
+        for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            if let limit = readNumber(file), limit > 0 { bytes = Swift.min(bytes, limit) }
+        }
+        return bytes
     }()
+
+    /// The decimal number at the start of a small file, or nil.
+    private static func readNumber(_ path: String) -> Int? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 64)
+        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return Int(text.prefix { $0.isNumber })
+    }
 }

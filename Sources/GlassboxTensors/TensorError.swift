@@ -12,6 +12,9 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     case indexOutOfRange(op: String, index: Int, axis: Int, size: Int)
     /// A result larger than `Tensor.allocationLimit` bytes (or too large to count).
     case allocationTooLarge(op: String, shape: [Int], limit: Int)
+    /// A result that would bring the live tensors past `Tensor.totalAllocationLimit` bytes
+    /// (`inUse`: bytes held before it, by tensors of more than 1 MiB).
+    case outOfTensorMemory(op: String, shape: [Int], inUse: Int, limit: Int)
     /// Any other bad argument, with a message that says which and why.
     case invalidArgument(op: String, message: String)
     /// Ctrl-C: a long kernel stopped early; no partial result was returned.
@@ -31,6 +34,10 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(op): index \(index) is out of range for axis \(axis) of size \(size)"
         case let .allocationTooLarge(op, shape, limit):
             return "\(op): a tensor of shape \(Self.format(shape)) would exceed the memory limit of \(Self.formatBytes(limit))"
+        case let .outOfTensorMemory(op, shape, inUse, limit):
+            let size = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } * MemoryLayout<Float>.stride
+            return "\(op): out of tensor memory: live tensors hold \(Self.formatBytes(inUse)) and a new one of shape " +
+                "\(Self.format(shape)) (\(Self.formatBytes(size))) would pass the limit of \(Self.formatBytes(limit)) for all tensors"
         case let .invalidArgument(op, message):
             return "\(op): \(message)"
         case let .interrupted(op):

@@ -68,7 +68,8 @@ public struct ExplainRenderer {
     /// `explain EXPR · N steps`.
     public func header(_ w: Walkthrough) -> String {
         let count = w.steps.count + w.omitted
-        return paint.bold("explain ") + text(w.expression) + paint.dim(separator + countText(count, "step"))
+        let cut = w.truncation != nil ? separator + "cut short" : ""
+        return paint.bold("explain ") + text(w.expression) + paint.dim(separator + countText(count, "step") + cut)
     }
 
     /// One block of text per unit: its group heading when it starts a group, then its steps.
@@ -91,11 +92,12 @@ public struct ExplainRenderer {
         return out
     }
 
-    /// What EXPR evaluated to, and how many events were not shown; nil when there is nothing to say.
+    /// What EXPR evaluated to, and why and where the steps end early when they do
+    /// (`Walkthrough.cutLines`); nil when there is nothing to say.
     public func footer(_ w: Walkthrough) -> String? {
         var lines: [String] = []
-        if w.omitted > 0 {
-            lines.append(paint.dim(text("… and \(countText(w.omitted, "more event")) not shown (a walkthrough shows at most \(Walkthrough.maxSteps) steps)")))
+        for line in w.cutLines {
+            lines.append(line.hasPrefix("…") ? paint.dim(text(line)) : paint.bold(text(line)))
         }
         switch w.value {
         case .tensor(let t):

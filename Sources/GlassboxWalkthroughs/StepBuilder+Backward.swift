@@ -19,6 +19,10 @@ struct BackwardState {
     /// Nodes run so far in this pass.
     var node = 0
     var total = 0
+    /// The pass's nodes run to the last recorded event (no forward op or `backward` follows):
+    /// when the recording was cut short, so was this pass, and `total` counts only its recorded
+    /// nodes.
+    var reachesEnd = true
 
     init() {}
 
@@ -26,8 +30,9 @@ struct BackwardState {
     init(_ events: ArraySlice<ExplainedEvent>) {
         var n = 0
         for e in events {
-            if case .backwardStart = e.event { break }
-            guard case .backward(let b) = e.event else { continue }
+            if case .backwardStart = e.event { reachesEnd = false; break }
+            // Forward ops come only after the pass has finished (none are reported during it).
+            guard case .backward(let b) = e.event else { reachesEnd = false; continue }
             n += 1
             definitions[n] = (b.op, b.inputs)
             for (k, t) in b.outputs.enumerated() {
@@ -49,8 +54,10 @@ extension StepBuilder {
         if state.rootLabel.count > 8 { state.rootLabel = "L" }
         backward = state
         let L = state.rootLabel
+        let nodes = truncated && state.reachesEnd
+            ? "the first \(countText(state.total, "node")) (the recording stops there)" : countText(state.total, "node")
         let g0 = group(event.text.isEmpty ? "backward(\(L))" : event.text, [
-            "reverse-mode autodiff: \(countText(state.total, "node")) in the order they run — each after every node "
+            "reverse-mode autodiff: \(nodes) in the order they run — each after every node "
                 + "that reads its output — and each passes ∂\(L)/∂input = ∂\(L)/∂output × its local derivative",
         ])
         add(.seed, "∂\(L)/∂\(L)", "1", seed, source: event.text, callStack: event.callStack, note: "the seed", group: g0)
@@ -117,7 +124,7 @@ extension StepBuilder {
             record(input, acc.total, in: &state)
         }
         backward = state
-        if state.node == state.total { finishBackward() }
+        if state.node == state.total && !(truncated && state.reachesEnd) { finishBackward() }
     }
 
     /// After the last node: the gradient each leaf ended with (what `grad(t)` now returns).

@@ -14,6 +14,9 @@ struct StepBuilder {
     var numbered = 0
     /// State of the backward pass being walked through, if one started.
     var backward: BackwardState? = nil
+    /// The recording stopped before the expression finished: a backward pass still running at
+    /// the last event was cut, so its gradients are not final (no `gradients` group for it).
+    var truncated = false
 
     mutating func build(_ events: [ExplainedEvent]) {
         for (index, event) in events.enumerated() {
@@ -27,6 +30,7 @@ struct StepBuilder {
             case .backward(let node): backwardNode(node, event)
             }
         }
+        if truncated, let state = backward, state.reachesEnd { backward = nil }
         finishBackward()
     }
 

@@ -24,6 +24,9 @@ public struct Walkthrough {
     public let groups: [Group]
     /// Events that were recorded but not turned into steps (past `maxSteps`).
     public let omitted: Int
+    /// Set when `explain` stopped recording before EXPR finished (its limits on ops and on the
+    /// bytes of tensors kept): the steps end there and the rest of EXPR ran unrecorded.
+    public let truncation: Explanation.Truncation?
 
     /// At most this many steps are built (a loop inside `explain` can run millions of ops).
     public static let maxSteps = 2000
@@ -33,12 +36,45 @@ public struct Walkthrough {
     public init(_ explanation: Explanation, session: Session? = nil) {
         var builder = StepBuilder()
         if let session { builder.labels.names = Labeler.names(in: session) }
+        builder.truncated = explanation.truncation != nil
         builder.build(explanation.events)
         self.expression = explanation.expression
         self.value = explanation.value
         self.steps = builder.steps
         self.groups = builder.groups
         self.omitted = builder.omitted
+        self.truncation = explanation.truncation
+    }
+
+    /// True when the walkthrough does not show everything EXPR did: past `maxSteps`, or the
+    /// recording was cut short.
+    public var isCutShort: Bool { omitted > 0 || truncation != nil }
+
+    /// Why the walkthrough ends early and where, one line per reason (empty when it shows
+    /// everything):
+    ///
+    ///     … and 1000 more events not shown (a walkthrough shows at most 2000 steps)
+    ///     recording cut short after step [12] add: explain keeps at most 4 MiB of tensors; 37 more ops ran unrecorded
+    public var cutLines: [String] {
+        var lines: [String] = []
+        if omitted > 0 {
+            lines.append("… and \(countText(omitted, "more event")) not shown (a walkthrough shows at most \(Walkthrough.maxSteps) steps)")
+        }
+        if let cut = truncation {
+            // Past maxSteps the last recorded event is not a step: count events instead.
+            let position = omitted > 0 ? countText(cut.recorded, "op") : lastStepText
+            lines.append("recording cut short after \(position): \(cut.limitText); " +
+                         "\(countText(cut.unrecorded, "more op")) ran unrecorded")
+        }
+        return lines
+    }
+
+    /// `step [12] add`, or the heading of a backward node's parts (`node 3 · mul`).
+    var lastStepText: String {
+        guard let last = steps.last else { return "the start" }
+        if let n = last.number { return "step [\(n)] \(last.name)" }
+        if let g = last.group, g < groups.count { return groups[g].title }
+        return "step \(steps.count) \(last.name)"
     }
 
     /// The step called `name` (the first one, or the `occurrence`-th), e.g. `step("i_t")`.

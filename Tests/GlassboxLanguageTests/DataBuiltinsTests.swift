@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import GlassboxLanguage
 import GlassboxTensors
@@ -20,7 +21,8 @@ final class DataBuiltinsTests: XCTestCase {
     }
 
     override func tearDown() {
-        for name in ["a.csv", "bad.csv", "ragged.csv", "header.csv", "t.txt"] { unlink(folder + "/" + name) }
+        for name in ["a.csv", "bad.csv", "ragged.csv", "header.csv", "t.txt", "pipe", "big.csv"] { unlink(folder + "/" + name) }
+        rmdir(folder + "/sub")
         rmdir(folder)
     }
 
@@ -75,6 +77,53 @@ final class DataBuiltinsTests: XCTestCase {
         XCTAssertEqual(failure("load_csv(\"a.csv\", skip=-1)", in: s)?.message, "`skip` of load_csv must be ≥ 0, got -1")
         XCTAssertEqual(failure("load_csv(\"header.csv\", skip=5)", in: s)?.message,
                        "`header.csv` has no rows of numbers after skipping 5")
+    }
+
+    /// FOLLOWUPS 17: opening a named pipe waited for a writer forever (and `/dev/stdin` at a
+    /// terminal for input); `/dev/zero` never ends. Only regular files are read now, and the type
+    /// is checked before anything is opened. If the check regresses, a writer thread opens the
+    /// pipe every two seconds, so the test fails (reading "from the writer") instead of hanging.
+    func testOnlyRegularFilesAreReadNeverAPipeOrADevice() throws {
+        let pipe = folder + "/pipe"
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        let writer = Thread {
+            for _ in 0..<4 {
+                sleep(2)
+                let fd = open(pipe, O_WRONLY | O_NONBLOCK)   // fails (ENXIO) when no one is reading
+                guard fd >= 0 else { continue }
+                _ = "from the writer".withCString { Glibc.write(fd, $0, 15) }
+                close(fd)
+            }
+        }
+        writer.start()
+        s.directory = folder
+        XCTAssertEqual(failure("read_text(\"pipe\")", in: s)?.message, "`pipe` (\(pipe)) is a pipe, not a regular file")
+        XCTAssertEqual(failure("load_csv(\"\(pipe)\")", in: s)?.message, "`\(pipe)` is a pipe, not a regular file")
+        XCTAssertEqual(failure("read_text(\"/dev/zero\")", in: s)?.message,
+                       "`/dev/zero` is a character device, not a regular file")
+        XCTAssertEqual(mkdir(folder + "/sub", 0o700), 0)
+        let directory = failure("load_csv(\"sub\")", in: s)
+        XCTAssertEqual(directory?.message, "`sub` (\(folder)/sub) is a directory, not a regular file")
+        XCTAssertEqual(directory?.kind, .value)
+        XCTAssertEqual(directory?.column, 10, "the caret is under the path")
+        // `/dev/stdin` is refused unless the input really is a file (`glassbox < data.txt`).
+        var info = stat()
+        if stat("/dev/stdin", &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            XCTAssertTrue(failure("read_text(\"/dev/stdin\")", in: s)?.message.hasSuffix(", not a regular file") ?? false)
+        }
+    }
+
+    /// A file over 64 MiB is refused by its size before any of it is read (a sparse file: no
+    /// disk is used).
+    func testFilesOverTheSizeLimitAreRefusedBeforeReading() throws {
+        let path = folder + "/big.csv"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        XCTAssertEqual(ftruncate(fd, off_t(DataBuiltins.maxFileBytes + (6 << 20))), 0)
+        close(fd)
+        let error = failure("load_csv(\"\(path)\")", in: s)
+        XCTAssertEqual(error?.kind, .allocation)
+        XCTAssertEqual(error?.message, "`\(path)` is 70.0 MiB; files of at most 64 MiB can be read")
     }
 
     func testReadTextVocabEncodeDecodeRoundTrip() {

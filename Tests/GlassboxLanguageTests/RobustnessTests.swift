@@ -38,6 +38,28 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(survives("g(n) = g(n) + g(n); g(1)")?.kind, .depth)
     }
 
+    /// FOLLOWUPS 15: `x = param(zeros(1e7)); for i in 1...1e6 { x = x * 1 }` kept every product
+    /// alive through the autograd graph and grew until the OOM killer. With the limit on all live
+    /// tensors (here 64 MiB above what is in use) it ends in a one-line diagnostic with a note,
+    /// and the session keeps its variables — the loop's last good `x` included.
+    func testAGrowingAutogradChainEndsInAnErrorAndTheSessionKeepsItsVariables() throws {
+        let saved = Tensor.totalAllocationLimit
+        Tensor.totalAllocationLimit = Tensor.liveTensorBytes + (64 << 20)
+        defer { Tensor.totalAllocationLimit = saved }
+        XCTAssertNil(survives("before = [1, 2, 3]; n = 0; x = param(zeros(2^19))"))
+        let error = try XCTUnwrap(survives("for i in 1...1e6 { x = x * 1; n = n + 1 }"))
+        XCTAssertEqual(error.kind, .allocation)
+        XCTAssertTrue(error.message.hasPrefix("mul: out of tensor memory: live tensors hold "), error.message)
+        XCTAssertTrue(error.message.contains(" and a new one of shape [524288] (2 MiB) would pass the limit of "), error.message)
+        XCTAssertEqual(error.notes, [RuntimeError.memoryNote])
+        XCTAssertTrue(error.formatted().contains("x = x * 1"), "the caret points at the op")
+        XCTAssertEqual(show("n", in: s), "31")
+        XCTAssertEqual(show("before", in: s), "3\n[1, 2, 3]")
+        XCTAssertEqual(show("x.shape", in: s), "1\n[524288]")
+        // Letting the chain go frees its memory: the same loop runs again.
+        XCTAssertNil(survives("x = 0; x = param(zeros(2^19)); for i in 1...10 { x = x * 1 }"))
+    }
+
     func testInterruptStopsRecursionWithoutLoops() {
         Interrupt.request()
         XCTAssertEqual(survives("h(n) = if n < 1 { 0 } else { h(n - 1) + h(n - 1) }; h(60)")?.kind, .interrupted)

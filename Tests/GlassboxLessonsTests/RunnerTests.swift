@@ -77,6 +77,26 @@ final class RunnerTests: XCTestCase {
         ```
         """
 
+    /// FOLLOWUPS 16: a cell that prints in a long loop keeps only its last lines, and says how
+    /// many it dropped.
+    func testACellKeepsOnlyItsLastPrintedLines() {
+        let runner = SessionCellRunner()
+        let n = LineCollector.defaultLimit + 2_345
+        let outcome = runner.run("for i in 1...\(n) { print(i) }; 7", file: "t.md", line: 1)
+        XCTAssertNil(outcome.error)
+        let lines = outcome.output.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, LineCollector.defaultLimit + 2, "the note, the kept lines, the value")
+        XCTAssertEqual(lines.first, "… 2345 earlier printed lines not kept (a cell keeps its last 10000)")
+        XCTAssertEqual(lines[1], "2346")
+        XCTAssertEqual(lines[lines.count - 2], "\(n)")
+        XCTAssertEqual(lines.last, "7")
+        // Under the limit nothing is said.
+        XCTAssertEqual(runner.run("print(1); print(2)", file: "t.md", line: 1).output, "1\n2")
+        let collector = LineCollector(limit: 3)
+        for i in 1...7 { collector.append("\(i)") }
+        XCTAssertEqual(collector.kept, ["… 4 earlier printed lines not kept (a cell keeps its last 3)", "5", "6", "7"])
+    }
+
     func testCheckPassesOnAGoodNotebook() throws {
         var events: [String] = []
         let report = NotebookRunner.run(try notebook(good), with: SessionCellRunner(), mode: .check) { event in

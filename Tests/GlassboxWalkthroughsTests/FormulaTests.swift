@@ -59,6 +59,38 @@ final class FormulaTests: XCTestCase {
         XCTAssertTrue(text.contains("… and 1000 more events not shown"))
     }
 
+    /// FOLLOWUPS 18: past explain's byte bound the recording stops, and the walkthrough (text
+    /// and JSON) says so, where, and how much ran unrecorded, instead of ending silently.
+    func testACutRecordingSaysWhereAndWhyInTextAndJSON() throws {
+        let saved = Tensor.allocationLimit
+        Tensor.allocationLimit = 9 << 20   // explain keeps at most min(this, 1 GiB) of tensors
+        defer { Tensor.allocationLimit = saved }
+        let s = Session()
+        run("n = 524288", in: s)
+        let w = try walkthrough("explain { for i in 1...5 { y = zeros(n) + 1 }; y }", in: s)
+        let cut = try XCTUnwrap(w.truncation)
+        XCTAssertEqual(cut.reason, .bytes)
+        XCTAssertEqual(cut.recorded, 4, "two 2 MiB tensors per iteration; the fifth would pass 9 MiB")
+        XCTAssertEqual(cut.unrecorded, 6)
+        XCTAssertEqual(w.steps.count, 4)
+        XCTAssertEqual(w.cutLines.count, 1)
+        XCTAssertTrue(w.cutLines[0].hasPrefix("recording cut short after step [4] "), w.cutLines[0])
+        XCTAssertTrue(w.cutLines[0].hasSuffix("explain keeps at most 9 MiB of tensors; 6 more ops ran unrecorded"), w.cutLines[0])
+        let text = ExplainRenderer().render(w)
+        XCTAssertTrue(text.contains("cut short"), String(text.prefix(300)))
+        XCTAssertTrue(text.contains("6 more ops ran unrecorded"), String(text.suffix(300)))
+        let json = TraceJSON.line(w, cell: 1)
+        XCTAssertTrue(json.hasSuffix("\"truncated\": {\"after_step\": 4, \"reason\": \"bytes\", \"message\": \"\(w.cutLines[0])\"}}"),
+                      String(json.suffix(300)))
+        // The value is still the whole expression's.
+        guard case .tensor(let y) = w.value else { return XCTFail("\(w.value)") }
+        XCTAssertEqual(y.shape, [1 << 19])
+        // A recording within the bounds says nothing of the kind.
+        let whole = try walkthrough("explain zeros(2) + 1", in: s)
+        XCTAssertNil(whole.truncation)
+        XCTAssertFalse(TraceJSON.line(whole, cell: 2).contains("truncated"))
+    }
+
     func testASCIISpelling() {
         XCTAssertEqual(ASCIIMath.transliterate("σ(x·W_iiᵀ + b_ii) ⊙ c_{t−1}"), "sigmoid(x*W_ii' + b_ii) * c_{t-1}")
         XCTAssertEqual(ASCIIMath.transliterate("m_t/(1 − β₁ᵗ)"), "m_t/(1 - beta1^t)")

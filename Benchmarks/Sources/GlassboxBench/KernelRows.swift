@@ -39,6 +39,11 @@ func kernelRows() -> [(name: String, run: () -> Measurement)] { [
     unaryRow("sigmoid_1e6") { Threaded.sigmoid($0, $1, count: $2) },
     unaryRow("gelu_1e6") { Threaded.gelu($0, $1, count: $2) },
     unaryRow("exp_1e6_1thread") { Fast.exp($0, $1, count: $2) },
+    // Diagnostics: one thread each, and a plain copy (−x) for the memory traffic alone.
+    unaryRow("tanh_1e6_1thread") { Fast.tanh($0, $1, count: $2) },
+    unaryRow("sigmoid_1e6_1thread") { Fast.sigmoid($0, $1, count: $2) },
+    unaryRow("gelu_1e6_1thread") { Fast.gelu($0, $1, count: $2) },
+    unaryRow("neg_1e6_1thread") { Fast.neg($0, $1, count: $2) },
     softmaxRow(),
     layerNormRow(),
     adamRow(),

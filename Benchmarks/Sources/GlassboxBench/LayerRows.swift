@@ -29,11 +29,18 @@ final class Buffer {
 /// PyTorch's `nn.LSTM` does, and dX is computed (as the NumPy version does); otherwise every
 /// step does its own x·W_ihᵀ and exactly the work that `lstm_cell` in a loop does when the
 /// inputs and the initial state are constants (the tensor and language rows): no dX, no dh
-/// for the initial state.
+/// for the initial state, and dW_ih, dW_hh added up step by step.
+///
+/// With one projection, the weight gradients are products over all steps at once as well, as
+/// cuDNN and oneDNN do: dW_hh = Σₜ dPreₜᵀ·hₜ₋₁ is one (4H × T·B)·(T·B × H) product after the
+/// loop (the hₜ are stored one after another behind the zero initial state), and likewise
+/// dW_ih, db and dX; the loop over time keeps only what depends on the previous step.
 struct LSTMKernels {
     let T = 64, B = 32, I = 64, H = 128
     let oneProjection: Bool
     let X: Buffer, W_ih: Buffer, W_hh: Buffer, b_ih: Buffer, b_hh: Buffer
+    /// h holds h₀ = 0 and then hₜ at offset t·B·H (t = 1…T), so that h[0 ..< T·B·H] are the
+    /// previous states of all steps, one after another.
     let pre: Buffer, gates: Buffer, c: Buffer, tanhC: Buffer, h: Buffer, zeros: Buffer
     let dPre: Buffer, dh: Buffer, dhNext: Buffer, dc: Buffer, dcPrev: Buffer
     let dW_ih: Buffer, dW_hh: Buffer, db: Buffer, dX: Buffer
@@ -45,7 +52,7 @@ struct LSTMKernels {
         W_ih = Buffer(randomArray(G * I, seed: 11, -0.1, 0.1)); W_hh = Buffer(randomArray(G * H, seed: 12, -0.1, 0.1))
         b_ih = Buffer(randomArray(G, seed: 13, -0.1, 0.1)); b_hh = Buffer(randomArray(G, seed: 14, -0.1, 0.1))
         pre = Buffer(T * B * G); gates = Buffer(T * B * G)
-        c = Buffer(T * B * H); tanhC = Buffer(T * B * H); h = Buffer(T * B * H); zeros = Buffer(B * H)
+        c = Buffer(T * B * H); tanhC = Buffer(T * B * H); h = Buffer((T + 1) * B * H); zeros = Buffer(B * H)
         dPre = Buffer(T * B * G); dh = Buffer(B * H); dhNext = Buffer(B * H); dc = Buffer(B * H); dcPrev = Buffer(B * H)
         dW_ih = Buffer(G * I); dW_hh = Buffer(G * H); db = Buffer(G); dX = Buffer(T * B * I)
     }
@@ -67,15 +74,15 @@ struct LSTMKernels {
                 Kernels.binaryRow(.add, p, p, b_ih.p, rowOnLeft: false, rows: B, cols: G)
                 Kernels.binaryRow(.add, p, p, b_hh.p, rowOnLeft: false, rows: B, cols: G)
             }
-            let hPrev = t == 0 ? zeros.p : h[(t - 1) * BH], cPrev = t == 0 ? zeros.p : c[(t - 1) * BH]
+            let hPrev = h[t * BH], cPrev = t == 0 ? zeros.p : c[(t - 1) * BH]
             Kernels.gemm(transA: false, transB: true, m: B, n: G, k: H, a: hPrev, lda: H, b: W_hh.p, ldb: H,
                          c: p, ldc: G, accumulate: true)
-            Kernels.lstmCellForward(gates: gates[t * BG], c: c[t * BH], tanhC: tanhC[t * BH], h: h[t * BH],
+            Kernels.lstmCellForward(gates: gates[t * BG], c: c[t * BH], tanhC: tanhC[t * BH], h: h[(t + 1) * BH],
                                     preact: p, cPrev: cPrev, batch: B, hidden: H)
         }
         // Backward through time.
         for t in stride(from: T - 1, through: 0, by: -1) {
-            let hPrev = t == 0 ? zeros.p : h[(t - 1) * BH], cPrev = t == 0 ? zeros.p : c[(t - 1) * BH]
+            let hPrev = h[t * BH], cPrev = t == 0 ? zeros.p : c[(t - 1) * BH]
             // dh = 1 (from the loss) + what step t+1 sent back.
             if t == T - 1 { Kernels.fill(dh.p, 1, count: BH) } else {
                 Kernels.binaryScalar(.add, dh.p, dhNext.p, 1, scalarOnLeft: false, count: BH)
@@ -83,9 +90,11 @@ struct LSTMKernels {
             let dp = dPre[t * BG]
             Kernels.lstmCellBackward(dPreact: dp, dcPrev: dcPrev.p, dh: dh.p, dc: t == T - 1 ? nil : dc.p,
                                      gates: gates[t * BG], cPrev: cPrev, tanhC: tanhC[t * BH], batch: B, hidden: H)
-            Kernels.gemm(transA: true, transB: false, m: G, n: H, k: B, a: dp, lda: G, b: hPrev, ldb: H,
-                         c: dW_hh.p, ldc: H, accumulate: t != T - 1)
-            if oneProjection || t > 0 {
+            if !oneProjection {
+                Kernels.gemm(transA: true, transB: false, m: G, n: H, k: B, a: dp, lda: G, b: hPrev, ldb: H,
+                             c: dW_hh.p, ldc: H, accumulate: t != T - 1)
+            }
+            if t > 0 {
                 Kernels.gemm(transA: false, transB: false, m: B, n: H, k: G, a: dp, lda: G, b: W_hh.p, ldb: H,
                              c: dhNext.p, ldc: H, accumulate: false)
             }
@@ -96,6 +105,8 @@ struct LSTMKernels {
             }
         }
         if oneProjection {
+            Kernels.gemm(transA: true, transB: false, m: G, n: H, k: T * B, a: dPre.p, lda: G, b: h.p, ldb: H,
+                         c: dW_hh.p, ldc: H, accumulate: false)
             Kernels.gemm(transA: true, transB: false, m: G, n: I, k: T * B, a: dPre.p, lda: G, b: X.p, ldb: I,
                          c: dW_ih.p, ldc: I, accumulate: false)
             Kernels.gemm(transA: false, transB: false, m: T * B, n: I, k: G, a: dPre.p, lda: G, b: W_ih.p, ldb: I,

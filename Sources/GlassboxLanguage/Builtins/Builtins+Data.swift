@@ -11,7 +11,8 @@ import Glibc
 /// Paths: a relative path is resolved against `Session.directory` when it is set (the lesson and
 /// notebook runner sets it to the folder of the file being run, as Jupyter runs a notebook in its
 /// own folder), else against the working directory. Absolute paths are used as they are.
-/// Files are read whole and may be at most `DataBuiltins.maxFileBytes` long.
+/// Only regular files are read (not a named pipe, a terminal or `/dev/stdin`, which would block),
+/// whole, and they may be at most `DataBuiltins.maxFileBytes` (64 MiB) long.
 ///
 /// Text is handled as Swift `Character`s (what a reader sees as one character).
 extension Builtins {
@@ -201,30 +202,73 @@ enum DataBuiltins {
     }
 
     /// The whole file as UTF-8 text (invalid bytes become U+FFFD).
+    ///
+    /// Regular files only: a named pipe, a terminal or `/dev/stdin` would block the session
+    /// until someone writes to it (Ctrl-C cannot reach a blocked read), and `/dev/zero` never
+    /// ends. The type is checked before the file is opened (opening a device can have effects of
+    /// its own) and again on the open file, which is opened non-blocking so that a path swapped
+    /// for a pipe in between cannot block either. A file larger than `maxFileBytes` is refused
+    /// by its size, before any of it is read.
     static func read(_ path: String, _ session: Session, _ range: SourceRange) throws -> String {
         let resolved = resolve(path, session)
         let shown = resolved == path ? "`\(path)`" : "`\(path)` (\(resolved))"
         guard !path.isEmpty else { throw RuntimeError(.value, "the path is empty", range) }
-        guard let file = fopen(resolved, "rb") else {
-            throw RuntimeError(.value, "cannot open \(shown): \(String(cString: strerror(errno)))", range)
+        func failure(_ verb: String) -> RuntimeError {
+            RuntimeError(.value, "cannot \(verb) \(shown): \(String(cString: strerror(errno)))", range)
         }
-        defer { fclose(file) }
+        func check(_ info: stat) throws {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw RuntimeError(.value, "\(shown) is \(kind(of: info.st_mode)), not a regular file", range)
+            }
+            guard info.st_size <= maxFileBytes else {
+                throw RuntimeError(.allocation, "\(shown) is \(megabytes(Int(info.st_size))); files of at most " +
+                                   "\(maxFileBytes >> 20) MiB can be read", range)
+            }
+        }
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { throw failure("open") }
+        try check(info)
+        let fd = open(resolved, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open") }
+        defer { close(fd) }
+        guard fstat(fd, &info) == 0 else { throw failure("read") }
+        try check(info)
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if bytes.count > maxFileBytes {
-                throw RuntimeError(.allocation, "\(shown) is larger than \(maxFileBytes >> 20) MiB", range)
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("read")
             }
-            if n < buffer.count {
-                if ferror(file) != 0 {
-                    throw RuntimeError(.value, "cannot read \(shown): \(String(cString: strerror(errno)))", range)
-                }
-                break
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+            // The file grew while it was read.
+            if bytes.count > maxFileBytes {
+                throw RuntimeError(.allocation, "\(shown) is larger than \(maxFileBytes >> 20) MiB; files of at most " +
+                                   "\(maxFileBytes >> 20) MiB can be read", range)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `a directory`, `a pipe`, … for a file type in `st_mode`.
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a pipe"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
+    }
+
+    /// `70.5 MiB`.
+    static func megabytes(_ bytes: Int) -> String {
+        let tenths = bytes / (1 << 20 / 10)
+        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     /// Numbers separated by commas, one row per line; blank lines are ignored; an empty field is

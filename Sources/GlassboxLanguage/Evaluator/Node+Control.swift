@@ -190,7 +190,8 @@ final class ExplainNode: Node {
         }
         let text = c.currentSource.text(of: expression.range)
         let value = try expression.eval(c)
-        return .explanation(Explanation(expression: text, value: value, events: recorder.events))
+        return .explanation(Explanation(expression: text, value: value, events: recorder.events,
+                                        truncation: recorder.truncation))
     }
 }
 
@@ -198,9 +199,11 @@ final class ExplainNode: Node {
 ///
 /// Every recorded event keeps its tensors alive, so the recording is bounded twice: at most
 /// `maxEvents` events, and at most `maxBytes` of distinct tensors (the first event is always
-/// kept). Past either bound the rest of the evaluation runs unrecorded — without the byte
-/// bound, `explain` over a loop of large ops kept every intermediate and exhausted memory
-/// (found with the fuzz harness: `explain { for i in 1...100000 { y = zeros(1e6) + 1 } }`).
+/// kept) — without the byte bound, `explain` over a loop of large ops kept every intermediate and
+/// exhausted memory (found with the fuzz harness: `explain { for i in 1...100000 { y = zeros(1e6)
+/// + 1 } }`). At the first event past either bound the recording stops for good, so that the
+/// events are a prefix of what ran (no gaps), and `truncation` says why, after how many events,
+/// and how many more ran unrecorded.
 final class ExplainRecorder: TraceListener {
     unowned let context: Context
     var events: [ExplainedEvent] = []
@@ -210,14 +213,31 @@ final class ExplainRecorder: TraceListener {
     /// Bytes of the distinct tensors the events hold, and which tensors those are.
     private(set) var retainedBytes = 0
     private var retained = Set<ObjectIdentifier>()
+    /// Why the recording stopped (set at the first event refused), and events heard since.
+    private var cut: (reason: Explanation.Truncation.Reason, limit: Int)? = nil
+    private var unrecorded = 0
 
     init(context: Context) { self.context = context }
 
+    /// Nil while every event was recorded.
+    var truncation: Explanation.Truncation? {
+        cut.map { Explanation.Truncation(reason: $0.reason, limit: $0.limit, recorded: events.count, unrecorded: unrecorded) }
+    }
+
     private func record(_ event: ExplainedEvent.Event) {
-        guard events.count < ExplainRecorder.maxEvents else { return }
+        guard cut == nil else { unrecorded &+= 1; return }
+        guard events.count < ExplainRecorder.maxEvents else {
+            cut = (.events, ExplainRecorder.maxEvents)
+            unrecorded = 1
+            return
+        }
         let new = ExplainRecorder.tensors(in: event).filter { !retained.contains(ObjectIdentifier($0)) }
         let bytes = new.reduce(0) { $0 &+ $1.count &* MemoryLayout<Float>.stride }
-        guard events.isEmpty || retainedBytes &+ bytes <= ExplainRecorder.maxBytes else { return }
+        guard events.isEmpty || retainedBytes &+ bytes <= ExplainRecorder.maxBytes else {
+            cut = (.bytes, ExplainRecorder.maxBytes)
+            unrecorded = 1
+            return
+        }
         for t in new { retained.insert(ObjectIdentifier(t)) }
         retainedBytes &+= bytes
         let c = context

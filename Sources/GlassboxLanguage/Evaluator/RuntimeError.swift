@@ -35,10 +35,12 @@ extension RuntimeError {
             case .shapeMismatch: kind = .shape
             case .invalidAxis, .indexOutOfRange: kind = .index
             case .invalidDimension, .invalidArgument: kind = .value
-            case .allocationTooLarge: kind = .allocation
+            case .allocationTooLarge, .outOfTensorMemory: kind = .allocation
             case .interrupted: kind = .interrupted
             }
-            return RuntimeError(kind, kind == .interrupted ? "interrupted" : e.description, range)
+            var r = RuntimeError(kind, kind == .interrupted ? "interrupted" : e.description, range)
+            if case .outOfTensorMemory = e { r.notes = [memoryNote] }
+            return r
         }
         if let d = error as? Diagnostic {
             var r = RuntimeError(d.kind, d.message, d.range, notes: d.notes)
@@ -47,6 +49,10 @@ extension RuntimeError {
         }
         return RuntimeError(.runtime, String(describing: error), range)
     }
+
+    /// What keeps tensors alive, and how to let them go (after `outOfTensorMemory`).
+    static let memoryNote = "a tensor stays in memory while a variable, `Out`, or the autograd graph of a result " +
+        "computed from a param refers to it; reassign such variables (or use detach) to free it"
 
     static func interrupted(_ range: SourceRange) -> RuntimeError {
         RuntimeError(.interrupted, "interrupted", range)
