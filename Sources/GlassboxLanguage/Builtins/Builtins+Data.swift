@@ -29,7 +29,7 @@ extension Builtins {
             let text = try DataBuiltins.read(path, a.context.session, a.argumentRange(0))
             return .tensor(try DataBuiltins.parseCSV(text, skip: skip, path: path, a.argumentRange(0)))
         },
-        Builtin("read_text", [.required("path")], .data, "The contents of a text file as a string (paths as for load_csv).",
+        Builtin("read_text", [.required("path")], .data, "The contents of a text file as a string (paths as for load_csv; regular files of up to 64 MiB).",
                 example: "read_text(\"Lessons/data/jabberwocky.txt\")") { a in
             .string(try DataBuiltins.read(try a.string(0), a.context.session, a.argumentRange(0)))
         },
