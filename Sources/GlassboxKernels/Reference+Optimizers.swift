@@ -39,7 +39,10 @@ extension Reference {
                                 lr: Float, beta1: Float, beta2: Float, eps: Float, t: Int,
                                 mHat: UnsafeMutablePointer<Float>?, vHat: UnsafeMutablePointer<Float>?,
                                 update: UnsafeMutablePointer<Float>?) {
-        let correction1 = 1 - powf(beta1, Float(t)), correction2 = 1 - powf(beta2, Float(t))
+        // 1 − βᵗ in Double, as PyTorch forms it (in Python floats): in Float, 1 − 0.999³ cancels
+        // to ~2e−5 relative error, which v̂ and the update would inherit.
+        let correction1 = Float(1 - pow(Double(beta1), Double(t)))
+        let correction2 = Float(1 - pow(Double(beta2), Double(t)))
         for i in 0..<count {
             let g = grad[i]
             let mi = beta1 * m[i] + (1 - beta1) * g

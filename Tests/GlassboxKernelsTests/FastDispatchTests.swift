@@ -152,11 +152,10 @@ final class FastDispatchTests: XCTestCase {
                              t: 3, mHat: &mh1, vHat: &vh1, update: &u1)
             Reference.adamStep(param: &p2, m: &m2, v: &vv2, grad: g, count: count, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8,
                                t: 3, mHat: &mh2, vHat: &vh2, update: &u2)
-            // The reference forms 1 − β₂ᵗ from `powf` in Float, which cancels (0.999³ = 0.997003 ± 6e−8,
-            // so 1 − β₂³ is off by ~2e−5 relative); the fast kernel forms it in Double, as PyTorch
-            // does in Python. v̂ and the update may differ by that much, nothing else.
+            // Both form the bias corrections 1 − βᵗ in Double (in Float, 1 − 0.999³ cancels to ~2e−5
+            // relative error), so they agree to a few ulps everywhere.
             close(p1, p2, rel: 1e-6, "adam param"); close(m1, m2, rel: 1e-6, "m"); close(vv1, vv2, rel: 1e-6, "v")
-            close(mh1, mh2, rel: 1e-6, "m̂"); close(vh1, vh2, rel: 3e-5, "v̂"); close(u1, u2, rel: 3e-5, "update")
+            close(mh1, mh2, rel: 1e-6, "m̂"); close(vh1, vh2, rel: 1e-6, "v̂"); close(u1, u2, rel: 2e-6, "update")
             var q1 = p0, q2 = p0, vel1 = m0, vel2 = m0, up1 = p0, up2 = p0
             Kernels.sgdStep(param: &q1, velocity: &vel1, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &up1)
             Reference.sgdStep(param: &q2, velocity: &vel2, grad: g, count: count, lr: 0.1, momentum: 0.9, update: &up2)

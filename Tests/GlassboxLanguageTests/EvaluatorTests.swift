@@ -59,7 +59,9 @@ final class EvaluatorTests: XCTestCase {
     func testStringsAndPrint() {
         XCTAssertEqual(show("\"a\" + \"b\"", in: s), "\"ab\"")
         _ = s.run("print(\"loss\", 0.25, [1, 2])")
-        XCTAssertEqual(s.printed, ["loss 0.25 2\n[1, 2]"])
+        XCTAssertEqual(s.printed, ["loss 0.25 [1, 2]"], "among other values a tensor is inline, as NumPy prints it")
+        _ = s.run("print([1, 2]); print(\"W =\", [[1, 2], [3, 4]])")
+        XCTAssertEqual(s.printed.suffix(2), ["2\n[1, 2]", "W = [[1, 2],\n [3, 4]]"], "alone, as the notebook shows it")
     }
 
     func testStatementResults() {

@@ -25,12 +25,19 @@ extension Builtins {
 
     static let utilities: [Builtin] = [
         Builtin("print", [.variadic("values")], .utility,
-                "Writes the values on one line, separated by spaces (tensors as in the notebook).",
+                "Writes the values on one line, separated by spaces; a tensor alone as in the notebook, " +
+                "a tensor among other values without its shape line (like NumPy's print).",
                 example: "print(\"loss\", 0.25)") { a in
             let c = a.context
+            let formatter = ValueFormatter(precision: c.session.precision)
+            let inline = a.rest.count > 1
             var parts: [String] = []
             for v in a.rest {
-                if case .string(let s) = v { parts.append(s) } else { parts.append(c.session.format(v)) }
+                switch v {
+                case .string(let s): parts.append(s)
+                case .tensor(let t) where inline: parts.append(formatter.body(t))
+                default: parts.append(formatter.format(v))
+                }
             }
             c.session.emit(parts.joined(separator: " "))
             return .none
