@@ -1,13 +1,16 @@
 // MARK: - "Did you mean …?"
 
-enum Suggestions {
+/// The one source of "did you mean" hints: unknown names and keywords in the language, unknown
+/// `:commands` and walkthroughs in the REPL, unknown keys in a lesson's exercise block.
+
+public enum Suggestions {
     /// The known name closest to `name`, if it is close enough to be a likely typo.
     ///
     /// Distance is Damerau–Levenshtein (optimal string alignment: insertions, deletions,
     /// substitutions and swaps of neighbours each cost 1), compared case-insensitively. Accepted
     /// when the distance is 0 for names of 1–2 characters (`X` → `x`), at most 1 up to 4
     /// characters, 2 up to 8, and 3 beyond. Ties go to the shorter name, then alphabetical.
-    static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         guard name.count <= 64 else { return nil }
         let target = Array(name.lowercased())
         let limit = target.count <= 2 ? 0 : target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
@@ -28,24 +31,26 @@ enum Suggestions {
         return best?.name
     }
 
-    /// Optimal-string-alignment distance between two character arrays.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    /// Optimal-string-alignment distance between two character arrays, in O(|a|·|b|) time and
+    /// three rows of O(|b|) memory (a lesson compares cells of a few thousand characters).
+    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        let width = b.count + 1
-        var d = [Int](repeating: 0, count: (a.count + 1) * width)
-        for i in 0...a.count { d[i * width] = i }
-        for j in 0...b.count { d[j] = j }
+        var twoBack = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
+            current[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var v = min(d[(i - 1) * width + j] + 1, d[i * width + j - 1] + 1, d[(i - 1) * width + j - 1] + cost)
+                var v = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    v = min(v, d[(i - 2) * width + j - 2] + 1)
+                    v = min(v, twoBack[j - 2] + 1)
                 }
-                d[i * width + j] = v
+                current[j] = v
             }
+            (twoBack, previous, current) = (previous, current, twoBack)
         }
-        return d[a.count * width + b.count]
+        return previous[b.count]
     }
 }

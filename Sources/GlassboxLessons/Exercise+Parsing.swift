@@ -1,3 +1,5 @@
+import GlassboxLanguage
+
 // MARK: - Reading an exercise block
 
 /// Reads the `key: value` lines of an ```` ```exercise ```` block. A value continues on the
@@ -36,7 +38,7 @@ enum ExerciseParser {
                 throw error(number, "expected `key: value`, found `\(line.trimmingWhitespace())` (a value continues on lines indented by two spaces)")
             }
             guard keys.contains(key) else {
-                let hint = closest(key, among: keys).map { "; did you mean `\($0)`?" } ?? " (keys: \(keys.joined(separator: ", ")))"
+                let hint = Suggestions.closest(to: key, among: keys).map { "; did you mean `\($0)`?" } ?? " (keys: \(keys.joined(separator: ", ")))"
                 throw error(number, "unknown exercise key `\(key)`\(hint)")
             }
             if key != "hint", let earlier = entries.first(where: { $0.key == key }) {
@@ -94,33 +96,4 @@ enum ExerciseParser {
             $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || (allowDash && $0 == "-")
         }
     }
-}
-
-// MARK: - Suggestions
-
-/// The candidate within edit distance 2 of `word`, for "did you mean".
-func closest(_ word: String, among candidates: [String]) -> String? {
-    var best: (String, Int)? = nil
-    for c in candidates {
-        let d = editDistance(word, c)
-        if d <= 2, d < (best?.1 ?? Int.max) { best = (c, d) }
-    }
-    return best?.0
-}
-
-/// Levenshtein distance over characters.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

@@ -1,3 +1,5 @@
+import GlassboxLanguage
+
 // MARK: - A small JSON value
 
 /// Just enough JSON for the progress file and `.ipynb` export: RFC 8259 in, pretty-printed
@@ -88,22 +90,6 @@ public indirect enum JSONValue: Equatable, Sendable {
         return String(n)
     }
 
-    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal: the language's `JSON.string`, the one escaper every JSON writer uses.
+    static func quoted(_ text: String) -> String { JSON.string(text) }
 }

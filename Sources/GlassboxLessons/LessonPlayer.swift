@@ -250,7 +250,7 @@ public final class LessonPlayer {
         // The distance is at least the difference in length; and a long paste is not an edit
         // worth an O(n²) comparison.
         guard abs(a.count - b.count) * 2 <= longer, longer <= 4000 else { return false }
-        return editDistance(a, b) * 2 <= longer
+        return Suggestions.distance(Array(a), Array(b)) * 2 <= longer
     }
 
     /// `:next`: the next section. Cells of this section that have not run yet run first,

@@ -67,7 +67,7 @@ extension REPL {
             return say(renderer.style.name(command.usage) + "  " + command.help)
         }
         let known = Builtins.all.map(\.name) + session.variables.map(\.name) + commands.names.map { ":" + $0 }
-        let hint = closestName(to: name, among: known).map { "; did you mean `\($0)`?" } ?? ""
+        let hint = Suggestions.closest(to: name, among: known).map { "; did you mean `\($0)`?" } ?? ""
         problem("no help for `\(name)`" + hint)
     }
 

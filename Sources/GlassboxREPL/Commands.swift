@@ -1,3 +1,5 @@
+import GlassboxLanguage
+
 // MARK: - `:command` table
 
 /// One REPL command: `:name ARGUMENTS`. Commands are entries in a table rather than cases of a
@@ -66,7 +68,7 @@ public struct CommandTable {
         let byPrefix = commands.filter { $0.name.hasPrefix(word) }
         if byPrefix.count == 1 { return .found(byPrefix[0]) }
         if byPrefix.count > 1 { return .ambiguous(byPrefix.map(\.name)) }
-        return .unknown(suggestion: closestName(to: word, among: commands.map(\.name)))
+        return .unknown(suggestion: Suggestions.closest(to: word, among: commands.map(\.name)))
     }
 }
 
@@ -85,33 +87,4 @@ extension StringProtocol {
         let start = drop(while: \.isWhitespace)
         return String(start.reversed().drop(while: \.isWhitespace).reversed())
     }
-}
-
-/// The name within edit distance 2 (or a third of its length) of `word`, for "did you mean".
-func closestName(to word: String, among names: [String]) -> String? {
-    let limit = max(2, word.count / 3)
-    var best: (name: String, distance: Int)? = nil
-    for name in names {
-        let distance = editDistance(word, name)
-        if distance <= limit, distance < (best?.distance ?? Int.max) { best = (name, distance) }
-    }
-    return best?.name
-}
-
-/// Levenshtein distance over characters.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

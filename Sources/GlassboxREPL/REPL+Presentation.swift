@@ -52,26 +52,7 @@ extension REPL {
         case .notebook, .script:
             output.write(line + "\n")
         case .json:
-            output.write("{\"cell\": \(runningCell), \"print\": \(jsonString(line))}\n")
+            output.write("{\"cell\": \(runningCell), \"print\": \(JSON.string(line))}\n")
         }
     }
-}
-
-/// `text` as a JSON string literal (RFC 8259: quote, backslash and control characters escaped).
-func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

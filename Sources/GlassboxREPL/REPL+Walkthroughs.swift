@@ -66,7 +66,7 @@ extension REPL {
     func walk(_ argument: String) {
         guard !argument.isEmpty else { return say(GuidedWalks.list()) }
         guard let walk = GuidedWalks.named(argument) else {
-            let hint = closestName(to: argument, among: GuidedWalks.all.map(\.name)).map { "; did you mean `\($0)`?" }
+            let hint = Suggestions.closest(to: argument, among: GuidedWalks.all.map(\.name)).map { "; did you mean `\($0)`?" }
                 ?? "; `:walk` lists them"
             return problem("no walkthrough called `\(argument)`" + hint)
         }

@@ -106,6 +106,6 @@ final class ScriptOutputTests: XCTestCase {
     }
 
     func testJSONStringEscapes() {
-        XCTAssertEqual(jsonString("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\u0001é\"")
+        XCTAssertEqual(JSON.string("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\u0001é\"")
     }
 }
