@@ -68,6 +68,12 @@ static inline __attribute__((always_inline)) void gb_transpose8x8(const float *s
     _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
 }
 
+/// Asks for the cache line holding `p` ahead of a write (`prefetchw`-like hint, kept in all
+/// cache levels): the gemm micro-kernel prefetches its C tile while it multiplies.
+static inline __attribute__((always_inline)) void gb_prefetch_write(const void *p) {
+    __builtin_prefetch(p, 1, 3);
+}
+
 /// A spin-wait hint (`pause`): lets the other hyperthread run and saves power while a worker
 /// thread waits for work or for its peers.
 static inline __attribute__((always_inline)) void gb_pause(void) {

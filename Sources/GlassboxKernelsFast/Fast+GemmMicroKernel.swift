@@ -1,3 +1,5 @@
+import CGlassboxSIMD
+
 // The gemm micro-kernel: a 6×16 tile of C held in 12 `SIMD8<Float>` accumulators (12 of the 16
 // ymm registers; 2 hold the B row, 1 the broadcast A element). Each step of the depth loop is
 // 2 loads, 6 broadcasts and 12 FMAs (`vfmadd231ps`), which keeps both FMA ports of a Haswell or
@@ -13,8 +15,19 @@ extension Fast {
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
     ) {
+        prefetchTile(c, ldc: ldc)
         let acc = accumulate6x16(kc: kc, a: a, b: b)
         acc.store(to: c, ldc: ldc, addToC: addToC)
+    }
+
+    /// Prefetches the 6×16 tile of C (both cache lines of each row, which may straddle two)
+    /// before the depth loop, so that its stores (and loads, with `addToC`) find it in cache.
+    @inline(__always)
+    static func prefetchTile(_ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        for r in 0..<6 {
+            gb_prefetch_write(c + r * ldc)
+            gb_prefetch_write(c + r * ldc + 15)
+        }
     }
 
     /// An edge tile (rows ≤ 6, cols ≤ 16): the same register computation over the zero-padded
