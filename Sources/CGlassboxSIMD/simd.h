@@ -68,6 +68,12 @@ static inline __attribute__((always_inline)) void gb_transpose8x8(const float *s
     _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
 }
 
+/// min(a, b) per lane with `vminps` semantics: b when either is NaN (tanh relies on it to cap
+/// a NaN lane to a finite exp argument).
+static inline __attribute__((always_inline)) gb_float8 gb_min8(gb_float8 a, gb_float8 b) {
+    return _mm256_min_ps(a, b);
+}
+
 /// Asks for the cache line holding `p` ahead of a write (`prefetchw`-like hint, kept in all
 /// cache levels): the gemm micro-kernel prefetches its C tile while it multiplies.
 static inline __attribute__((always_inline)) void gb_prefetch_write(const void *p) {

@@ -148,6 +148,11 @@ extension Fast {
     /// Method: for |x| < 0.625 the odd polynomial of Cephes `tanhf` (Moshier 1989),
     /// x + x³·P₄(x²); above, tanh|x| = 1 − 2/(e^{2|x|} + 1) with |x| capped at 9.1 (where tanh
     /// already rounds to 1), then the sign of x. tanh(±0) = ±0, tanh(±inf) = ±1, NaN stays NaN.
+    ///
+    /// The cap keeps 2|x| ≤ 18.2, inside exp's fast range, so e^{2|x|} needs neither exp's
+    /// range check nor its wide path. NaN needs no test of its own: `min(NaN, 9.1)` is 9.1 (the
+    /// exp stays finite), and `NaN ≥ 0.625` is false, so a NaN lane takes the polynomial, which
+    /// gives NaN.
     @inline(__always)
     static func tanh(_ x: V8) -> V8 {
         let signBit = U8(repeating: 0x8000_0000)
@@ -160,13 +165,14 @@ extension Fast {
         p = fma(p, z, V8(repeating: 1.33314422036e-1))
         p = fma(p, z, V8(repeating: -3.33332819422e-1))
         let small = fma(x * z, p, x)
-        // Large: 1 − 2/(e^{2|x|} + 1), with the sign of x put back.
-        let e = exp(V8(repeating: 2) * a.replacing(with: V8(repeating: 9.1), where: .!(a .< V8(repeating: 9.1))))
+        // Large: 1 − 2/(e^{2|x|} + 1), with the sign of x put back. `gb_min8(a, 9.1)` is
+        // `vminps`, which returns 9.1 for a NaN lane.
+        let capped = gb_min8(a, V8(repeating: 9.1))
+        let (pe, t) = expReduced(V8(repeating: 2) * capped)
+        let e = pe * float((bits(t) &+ 127) &<< 23)
         let large = V8(repeating: 1) - V8(repeating: 2) / (e + V8(repeating: 1))
         let signed = float(bits(large) | (bits(x) & signBit))
-        var y = signed.replacing(with: small, where: a .< V8(repeating: 0.625))
-        y.replace(with: x, where: x .!= x)
-        return y
+        return small.replacing(with: signed, where: a .>= V8(repeating: 0.625))
     }
 }
 
