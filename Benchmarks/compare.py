@@ -9,13 +9,18 @@ sample for a sample to last 20 ms; 15 samples; median and minimum per call). Rou
 both sides see the same machine load; the reported time of a row is the median over rounds of
 the per-round medians. The ratio is NumPy time / Glassbox time (> 1: Glassbox is faster).
 
-The PyTorch column holds the reference figures from issue #6 (measured on the target machine,
-2-core AMD EPYC, AVX2/FMA), marked as such: torch is not installed here.
+When PyTorch can be imported, the same work runs in PyTorch too, in the same rounds (the
+`PyTorch` column, and PyTorch ÷ Glassbox); otherwise that column holds the reference figures from
+issue #6 (measured on the target machine, 2-core AMD EPYC, AVX2/FMA), marked as such. `--no-torch`
+skips PyTorch even when it is installed. To install the CPU build beside the system NumPy:
+`python3 -m venv --system-site-packages /tmp/tv && /tmp/tv/bin/pip install "torch==2.13.0+cpu"`,
+then run this script with `/tmp/tv/bin/python`.
 
 OpenBLAS picks its kernels by CPU. On an AVX-512 machine it uses AVX-512 kernels that the
 target (AVX2 only) does not have; by default this script sets OPENBLAS_CORETYPE=Haswell before
-importing NumPy, so that NumPy runs the kernels it runs on the target. `--native-blas` keeps
-OpenBLAS's own choice.
+importing NumPy, so that NumPy runs the kernels it runs on the target; likewise PyTorch is held to
+AVX2 (`ATEN_CPU_CAPABILITY=avx2`, `ONEDNN_MAX_CPU_ISA=AVX2`, `MKL_ENABLE_INSTRUCTIONS=AVX2`).
+`--native-blas` keeps both libraries' own choice.
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
@@ -27,11 +32,22 @@ parser.add_argument("--markdown", action="store_true", help="print the table as 
 parser.add_argument("--json", help="write all measurements to this file")
 parser.add_argument("--native-blas", action="store_true", help="let OpenBLAS choose its kernels")
 parser.add_argument("--bench", default=None, help="path of glassbox-bench (default: build it)")
+parser.add_argument("--no-torch", action="store_true", help="do not measure PyTorch even if installed")
 args = parser.parse_args()
 if not args.native_blas:
     os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+    os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
+    os.environ.setdefault("MKL_ENABLE_INSTRUCTIONS", "AVX2")
 
 import numpy as np  # noqa: E402
+
+torch = None
+if not args.no_torch:
+    try:
+        import torch  # noqa: E402
+    except ImportError:
+        torch = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -305,6 +321,132 @@ def np_x_plus_1(n=100_000):
     return lambda: {k: v / n for k, v in measure(loop, samples=7, sample_seconds=0.05).items()}
 
 
+# ---- the PyTorch side (when installed): the same work, same shapes and inputs ----
+def tt(a, requires_grad=False):
+    return torch.from_numpy(np.ascontiguousarray(a)).requires_grad_(requires_grad)
+
+
+def th_matmul(n, threads):
+    a, b = tt(rand(n, n, seed=1)), tt(rand(n, n, seed=2))
+    c = torch.empty(n, n)
+
+    def run():
+        torch.set_num_threads(threads)
+        with torch.no_grad():
+            return measure(lambda: torch.mm(a, b, out=c))
+    return run
+
+
+def th_unary(f):
+    x = tt(rand(10**6, seed=3, lo=-10, hi=10))
+    y = torch.empty_like(x)
+
+    def run():
+        with torch.no_grad():
+            return measure(lambda: f(x, y))
+    return run
+
+
+def th_softmax():
+    x = tt(rand(512, 512, seed=4, lo=-5, hi=5))
+
+    def run():
+        with torch.no_grad():
+            return measure(lambda: torch.softmax(x, dim=1))
+    return run
+
+
+def th_layernorm():
+    x, g, b = tt(rand(4096, 256, seed=5)), tt(rand(256, seed=6)), tt(rand(256, seed=7))
+
+    def run():
+        with torch.no_grad():
+            return measure(lambda: torch.nn.functional.layer_norm(x, (256,), g, b, 1e-5))
+    return run
+
+
+def th_adam():
+    n = 10**6
+    p = torch.nn.Parameter(tt(rand(n, seed=8)))
+    p.grad = tt(rand(n, seed=9))
+    opt = torch.optim.Adam([p], lr=1e-3)
+    return lambda: measure(opt.step)
+
+
+def th_lstm(T=64, B=32, I=64, H=128):
+    """nn.LSTM (the issue's PyTorch row): forward over T steps, loss = Σ h_t, backward to the
+    weights, biases and x."""
+    lstm = torch.nn.LSTM(I, H)
+    with torch.no_grad():
+        lstm.weight_ih_l0.copy_(tt(rand(4 * H, I, seed=11) * 0.1))
+        lstm.weight_hh_l0.copy_(tt(rand(4 * H, H, seed=12) * 0.1))
+        lstm.bias_ih_l0.copy_(tt(rand(4 * H, seed=13) * 0.1))
+        lstm.bias_hh_l0.zero_()
+    x = tt(rand(T, B, I, seed=10), requires_grad=True)
+
+    def f():
+        for q in list(lstm.parameters()) + [x]:
+            q.grad = None
+        out, _ = lstm(x)
+        out.sum().backward()
+    return lambda: measure(f, samples=7)
+
+
+def th_attention(B=8, T=128, d=64):
+    x = tt(rand(B, T, d, seed=20), requires_grad=True)
+    Wq, Wk, Wv, Wo = (tt(rand(d, d, seed=21 + s) * 0.1, requires_grad=True) for s in range(4))
+    scale = 1 / d ** 0.5
+
+    def f():
+        for q in (x, Wq, Wk, Wv, Wo):
+            q.grad = None
+        q, k, v = x @ Wq, x @ Wk, x @ Wv
+        p = torch.softmax((q @ k.transpose(1, 2)) * scale, dim=-1)
+        y = (p @ v) @ Wo
+        y.sum().backward()
+    return lambda: measure(f)
+
+
+def th_mlp(B=64, D=784, Hd=128, C=10):
+    x = tt(rand(B, D, seed=30))
+    labels = torch.from_numpy(np.random.default_rng(31).integers(0, C, B))
+    model = torch.nn.Sequential(torch.nn.Linear(D, Hd), torch.nn.ReLU(), torch.nn.Linear(Hd, C))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(model(x), labels).backward()
+        opt.step()
+    return lambda: measure(step)
+
+
+def th_x_plus_1(n=100_000):
+    def loop():
+        x = torch.zeros(4)
+        for _ in range(n):
+            x = x + 1
+    return lambda: {k: v / n for k, v in measure(loop, samples=7, sample_seconds=0.05).items()}
+
+
+TORCH_ROWS = {
+    "matmul_1024_2threads": lambda: th_matmul(1024, 2),
+    "matmul_1024_1thread": lambda: th_matmul(1024, 1),
+    "matmul_64": lambda: th_matmul(64, 2),
+    "exp_1e6": lambda: th_unary(lambda x, y: torch.exp(x, out=y)),
+    "log_1e6": lambda: th_unary(lambda x, y: torch.log(torch.abs(x), out=y)),
+    "tanh_1e6": lambda: th_unary(lambda x, y: torch.tanh(x, out=y)),
+    "sigmoid_1e6": lambda: th_unary(lambda x, y: torch.sigmoid(x, out=y)),
+    "gelu_1e6": lambda: th_unary(lambda x, y: y.copy_(torch.nn.functional.gelu(x, approximate="tanh"))),
+    "softmax_512x512": th_softmax,
+    "layernorm_4096x256": th_layernorm,
+    "lstm_T64_fwd_bwd": th_lstm,
+    "attention_fwd_bwd": th_attention,
+    "adam_1e6": th_adam,
+    "mlp_step": th_mlp,
+    "language_x_plus_1": th_x_plus_1,
+}
+
+
 # ---- the table: row name → (work, NumPy side) ----
 ROWS = {
     "matmul_1024_2threads": ("matmul 1024×1024, 2 threads", lambda: np_matmul(1024, 2)),
@@ -366,6 +508,8 @@ def main():
     extra = [n for n, _, _ in LAYERS if n in available and (args.rows is None or n in args.rows)]
     swift_names = [n for n in names if n in available] + extra
     numpy_runs = {n: ROWS[n][1]() for n in names}
+    torch_runs = {n: TORCH_ROWS[n]() for n in names if n in TORCH_ROWS} if torch is not None else {}
+    torch_t, torch_cpu = {n: [] for n in torch_runs}, {n: [] for n in torch_runs}
     glassbox = {n: [] for n in swift_names}
     glassbox_cpu = {n: [] for n in swift_names}
     numpy_t, numpy_cpu, flops, failed = {n: [] for n in names}, {n: [] for n in names}, {}, {}
@@ -386,6 +530,12 @@ def main():
             m = numpy_runs[n]()
             numpy_t[n].append(m["median_s"])
             numpy_cpu[n].append(m["cpu_s"])
+        for n in torch_runs:
+            m = torch_runs[n]()
+            torch_t[n].append(m["median_s"])
+            torch_cpu[n].append(m["cpu_s"])
+        if torch is not None:
+            torch.set_num_threads(2)
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     blas_threads(os.cpu_count() or 1)
 
@@ -395,7 +545,11 @@ def main():
     results = []
     for n in names:
         g, p = med(glassbox.get(n, [])), med(numpy_t[n])
+        pt = med(torch_t.get(n, []))
         results.append({"name": n, "work": ROWS[n][0], "glassbox_s": g, "numpy_s": p,
+                        "pytorch_s": pt, "pytorch_cpu_s": med(torch_cpu.get(n, [])),
+                        "ratio_pytorch_over_glassbox": (pt / g) if g and pt else None,
+                        "pytorch_rounds_s": torch_t.get(n, []),
                         "glassbox_cpu_s": med(glassbox_cpu.get(n, [])), "numpy_cpu_s": med(numpy_cpu[n]),
                         "pytorch_reference_s": PYTORCH_REFERENCE_S.get(n), "target": TARGETS.get(n, ""),
                         "ratio_numpy_over_glassbox": (p / g) if g else None, "flops": flops.get(n),
@@ -410,13 +564,26 @@ def main():
 
     header = (f"machine: {os.cpu_count()} cores; NumPy {np.__version__}, OpenBLAS core {blas_corename()}"
               f" (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'native')}); "
-              f"{args.rounds} rounds; {time.strftime('%Y-%m-%d %H:%M %Z')}; load average {os.getloadavg()[0]:.2f}")
+              + (f"PyTorch {torch.__version__} ({torch.backends.cpu.get_cpu_capability()}, {torch.get_num_threads()} threads)"
+                 if torch is not None else "PyTorch not installed (its column: issue #6 reference figures)")
+              + f"; {args.rounds} rounds; {time.strftime('%Y-%m-%d %H:%M %Z')}; load average {os.getloadavg()[0]:.2f}")
     print(header)
     if args.markdown:
-        print("\n| work | Glassbox | NumPy | PyTorch (issue #6 reference, target machine) | NumPy ÷ Glassbox | CPU s: Glassbox / NumPy | target |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+        if torch is not None:
+            print("\n| work | Glassbox | NumPy | PyTorch | NumPy ÷ Glassbox | PyTorch ÷ Glassbox | CPU s: Glassbox / NumPy / PyTorch | target |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        else:
+            print("\n| work | Glassbox | NumPy | PyTorch (issue #6 reference, target machine) | NumPy ÷ Glassbox | CPU s: Glassbox / NumPy | target |")
+            print("| --- | --- | --- | --- | --- | --- | --- |")
         for r in results:
             ratio = f"{r['ratio_numpy_over_glassbox']:.2f}×" if r["ratio_numpy_over_glassbox"] else "—"
+            if torch is not None:
+                tr = f"{r['ratio_pytorch_over_glassbox']:.2f}×" if r["ratio_pytorch_over_glassbox"] else "—"
+                print(f"| {r['work']} | {fmt_with_gflops(r['name'], r['glassbox_s'], r['flops'])} | "
+                      f"{fmt_with_gflops(r['name'], r['numpy_s'], r['flops'])} | "
+                      f"{fmt_with_gflops(r['name'], r['pytorch_s'], r['flops'])} | {ratio} | {tr} | "
+                      f"{fmt(r['glassbox_cpu_s'])} / {fmt(r['numpy_cpu_s'])} / {fmt(r['pytorch_cpu_s'])} | {r['target']} |")
+                continue
             print(f"| {r['work']} | {fmt_with_gflops(r['name'], r['glassbox_s'], r['flops'])} | "
                   f"{fmt_with_gflops(r['name'], r['numpy_s'], r['flops'])} | "
                   f"{fmt_with_gflops(r['name'], r['pytorch_reference_s'], r['flops'])} | {ratio} | "
@@ -428,11 +595,14 @@ def main():
             got = fmt(r["glassbox_s"]) if not r["failed"] else f"not measured: {r['failed']}"
             print(f"| {r['work']} | {got} | `{r['baseline']}` | {fmt(r['baseline_s'])} | {ratio} |")
     else:
-        print(f"{'row':28} {'Glassbox':>11} {'NumPy':>11} {'PyTorch ref':>11} {'NumPy/GB':>9} {'GB cpu':>10} {'NumPy cpu':>10}")
+        label = "PyTorch" if torch is not None else "PyTorch ref"
+        print(f"{'row':28} {'Glassbox':>11} {'NumPy':>11} {label:>11} {'NumPy/GB':>9} {'Torch/GB':>9} {'GB cpu':>10} {'NumPy cpu':>10}")
         for r in results:
             ratio = f"{r['ratio_numpy_over_glassbox']:.2f}x" if r["ratio_numpy_over_glassbox"] else "—"
+            tr = f"{r['ratio_pytorch_over_glassbox']:.2f}x" if r["ratio_pytorch_over_glassbox"] else "—"
+            pt = r["pytorch_s"] if torch is not None else r["pytorch_reference_s"]
             print(f"{r['name']:28} {fmt(r['glassbox_s']):>11} {fmt(r['numpy_s']):>11} "
-                  f"{fmt(r['pytorch_reference_s']):>11} {ratio:>9} {fmt(r['glassbox_cpu_s']):>10} {fmt(r['numpy_cpu_s']):>10}")
+                  f"{fmt(pt):>11} {ratio:>9} {tr:>9} {fmt(r['glassbox_cpu_s']):>10} {fmt(r['numpy_cpu_s']):>10}")
         print()
         for r in layers:
             ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "—"
