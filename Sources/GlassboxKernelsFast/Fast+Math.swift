@@ -31,19 +31,27 @@ extension Fast {
     ///
     /// Method (Cody & Waite 1980; polynomial from Cephes `expf`, Moshier 1989): n = round(x/ln 2),
     /// r = x − n·ln 2 with ln 2 split in two so that r is exact (|r| ≤ ln 2 / 2), eʳ ≈ 1 + r +
-    /// r²·P₅(r), and 2ⁿ built from its bits. Results below 2⁻¹²⁶ (x < −87.3) are scaled in two
-    /// steps so that subnormal results round once; x > 88.72 gives +inf, x < −103.97 gives 0.
+    /// r²·P₅(r), and n added to its exponent bits. Below x = −86.9 (results near and below 2⁻¹²⁶)
+    /// 2ⁿ is applied in two steps so that subnormal results round once; x > 88.72 gives +inf, x < −103.97 gives 0.
     @inline(__always)
     static func exp(_ x: V8) -> V8 {
-        // n = round(x·log₂e) ∈ [−126, 127]: 2ⁿ is one normal float.
-        let inRange = (x .>= V8(repeating: -87.33)) .& (x .<= V8(repeating: 88.0))
+        // n = round(x·log₂e) ∈ [−125, 127] and eʳ ∈ [√½, √2) (exponent −1 or 0), so eʳ·2ⁿ is a
+        // normal float and multiplying by 2ⁿ is adding n to the exponent bits.
+        let inRange = (x .>= V8(repeating: -86.9)) .& (x .<= V8(repeating: 88.0))
         if allLanes(inRange) {
             let (p, t) = expReduced(x)
-            // t = n + 1.5·2²³ as a float; its low bits are n, so (bits(t) + 127) << 23 = 2ⁿ.
-            let scale = float((bits(t) &+ 127) &<< 23)
-            return p * scale
+            return scaleByPowerOfTwo(p, t)
         }
         return expWide(x)
+    }
+
+    /// p·2ⁿ for t = n + 1.5·2²³ (as `expReduced` returns it), when the result is a normal float:
+    /// the low bits of t are n, and (bits(t) << 23) is n in the exponent field (the bits of
+    /// 1.5·2²³ shift out), added to p's bits — one integer add instead of building 2ⁿ and
+    /// multiplying.
+    @inline(__always)
+    static func scaleByPowerOfTwo(_ p: V8, _ t: V8) -> V8 {
+        float(bits(p) &+ (bits(t) &<< 23))
     }
 
     /// Shared reduction: returns eʳ (in [√½, √2]) and t = n + 1.5·2²³ for x clamped to the
@@ -66,7 +74,7 @@ extension Fast {
         return (p, t)
     }
 
-    /// exp on the slow path: any lane outside [−87.33, 88], ±inf or NaN.
+    /// exp on the slow path: any lane outside [−86.9, 88], ±inf or NaN.
     @inline(never)
     static func expWide(_ x: V8) -> V8 {
         // Clamp so that n ∈ [−151, 129]; beyond, the result is 0 or inf anyway.
@@ -169,7 +177,7 @@ extension Fast {
         // `vminps`, which returns 9.1 for a NaN lane.
         let capped = gb_min8(a, V8(repeating: 9.1))
         let (pe, t) = expReduced(V8(repeating: 2) * capped)
-        let e = pe * float((bits(t) &+ 127) &<< 23)
+        let e = scaleByPowerOfTwo(pe, t)                                  // n ≤ 27: normal
         let large = V8(repeating: 1) - V8(repeating: 2) / (e + V8(repeating: 1))
         let signed = float(bits(large) | (bits(x) & signBit))
         return small.replacing(with: signed, where: a .>= V8(repeating: 0.625))
