@@ -36,7 +36,8 @@ extension Kernels {
 
     // MARK: - LSTM cell
 
-    /// `Reference.lstmCellForward` (PyTorch layout, gates i, f, g, o).
+    /// `Reference.lstmCellForward` (PyTorch layout, gates i, f, g, o). `gates` may be `preact`
+    /// (computed in place: every path reads a unit's four pre-activations before writing its gates).
     public static func lstmCellForward(gates: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
                                        tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                        preact: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, batch: Int, hidden: Int) {

@@ -16,8 +16,8 @@ extension Reference {
     ///     g = tanh(preact[:, 2H..<3H]) o = σ(preact[:, 3H..<4H])
     ///     c = f ⊙ cPrev + i ⊙ g        h = o ⊙ tanh(c)
     ///
-    /// - Parameters: gates (B×4H) = [i, f, g, o] after their activations (saved for backward);
-    ///   c (B×H); tanhC (B×H) = tanh(c) (saved); h (B×H); preact (B×4H); cPrev (B×H).
+    /// - Parameters: gates (B×4H) = [i, f, g, o] after their activations (saved for backward; may
+    ///   be `preact` itself); c (B×H); tanhC (B×H) = tanh(c) (saved); h (B×H); preact (B×4H); cPrev (B×H).
     public static func lstmCellForward(gates: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
                                        tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                        preact: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,

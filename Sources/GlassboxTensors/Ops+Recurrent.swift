@@ -77,7 +77,10 @@ extension Ops {
         let (B, H) = (cell.batch, cell.hidden)
         let preact = try cell.preactivation()
         let cPrev = try c.contiguous(op: name)
-        let gates = try Tensor.uninitialized([B, 4 * H], op: name)
+        // The kernel may write the gates over the pre-activations (each group of lanes is read
+        // before it is written), which saves a B×4H buffer a step; a walkthrough listening keeps
+        // both, since it shows the pre-activations.
+        let gates = Trace.listener == nil ? preact : try Tensor.uninitialized([B, 4 * H], op: name)
         let tanhC = try Tensor.uninitialized([B, H], op: name)
         let cNew = try Tensor.uninitialized(h.shape, op: name), hNew = try Tensor.uninitialized(h.shape, op: name)
         Kernels.lstmCellForward(gates: gates.pointer, c: cNew.pointer, tanhC: tanhC.pointer, h: hNew.pointer,

@@ -115,6 +115,32 @@ final class FastDispatchTests: XCTestCase {
         }
     }
 
+    /// `Ops.lstmCell` lets the kernel write the gates over the pre-activations: both paths give
+    /// exactly what they give out of place, threaded sizes (B·4H ≥ 4096) and tails included.
+    func testLSTMCellForwardInPlaceEqualsOutOfPlace() {
+        var rng = SplitMix(seed: 56)
+        for (batch, H) in [(1, 1), (3, 7), (7, 33), (33, 129)] {
+            let pre = rng.array(batch * 4 * H, -4, 4), cPrev = rng.array(batch * H)
+            for fast in [true, false] {
+                func forward(_ gates: UnsafeMutablePointer<Float>, _ preact: UnsafePointer<Float>,
+                             _ c: inout [Float], _ t: inout [Float], _ h: inout [Float]) {
+                    if fast {
+                        Kernels.lstmCellForward(gates: gates, c: &c, tanhC: &t, h: &h, preact: preact, cPrev: cPrev, batch: batch, hidden: H)
+                    } else {
+                        Reference.lstmCellForward(gates: gates, c: &c, tanhC: &t, h: &h, preact: preact, cPrev: cPrev, batch: batch, hidden: H)
+                    }
+                }
+                var g1 = [Float](repeating: 0, count: batch * 4 * H)
+                var c1 = [Float](repeating: 0, count: batch * H), t1 = c1, h1 = c1, c2 = c1, t2 = c1, h2 = c1
+                g1.withUnsafeMutableBufferPointer { g in pre.withUnsafeBufferPointer { forward(g.baseAddress!, $0.baseAddress!, &c1, &t1, &h1) } }
+                var inPlace = pre
+                inPlace.withUnsafeMutableBufferPointer { forward($0.baseAddress!, UnsafePointer($0.baseAddress!), &c2, &t2, &h2) }
+                XCTAssertEqual(inPlace, g1, "gates, fast: \(fast), \(batch)×\(H)")
+                XCTAssertEqual(c2, c1); XCTAssertEqual(t2, t1); XCTAssertEqual(h2, h1, "h, fast: \(fast), \(batch)×\(H)")
+            }
+        }
+    }
+
     func testAttentionMatchesReference() {
         var rng = SplitMix(seed: 56)
         for (batch, tq, tk, d, dv, masked) in [(1, 1, 1, 1, 1, false), (3, 7, 7, 33, 5, true), (8, 40, 40, 16, 16, true), (2, 9, 17, 8, 3, false)] {
