@@ -35,8 +35,8 @@ extension Fast {
             if j < H {
                 // Scratch rows: preact/gates blocks i, f, g, o (8 each), then cPrev, c, tanh c, h.
                 let n = H - j
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { s in
-                    let s = s.baseAddress!
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { buffer in
+                    guard let s = buffer.baseAddress else { return }   // never nil: capacity > 0
                     s.initialize(repeating: 0, count: 64)
                     for k in 0..<4 { (s + 8 * k).update(from: p + k * H + j, count: n) }
                     (s + 32).update(from: cp + j, count: n)
@@ -109,8 +109,8 @@ extension Fast {
                 // Scratch rows: gates i, f, g, o (8 each; overwritten by dPreact), cPrev, tanh c,
                 // dh, dc, dcPrev.
                 let n = H - j
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) { s in
-                    let s = s.baseAddress!
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) { buffer in
+                    guard let s = buffer.baseAddress else { return }   // never nil: capacity > 0
                     s.initialize(repeating: 0, count: 72)
                     for k in 0..<4 { (s + 8 * k).update(from: gt + k * H + j, count: n) }
                     (s + 32).update(from: cp + j, count: n)
