@@ -29,14 +29,19 @@ final class FastDispatchTests: XCTestCase {
 
     func testGemmMatchesReference() {
         var rng = SplitMix(seed: 51)
-        for (m, n, k) in [(1, 1, 1), (7, 33, 129), (129, 7, 33), (200, 130, 70), (33, 300, 257)] {
+        // Threaded shapes: (97, 4100, 70) splits columns and spans two NC blocks; (530, 515, 517)
+        // and (1000, 300, 900) split rows unevenly and span three and four KC blocks.
+        for (m, n, k) in [(1, 1, 1), (7, 33, 129), (129, 7, 33), (200, 130, 70), (33, 300, 257), (97, 4100, 70),
+                          (530, 515, 517), (1000, 300, 900)] {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-                let a = rng.array(m * k), b = rng.array(k * n)
-                var c1 = rng.array(m * n), c2 = c1
-                let lda = ta ? m : k, ldb = tb ? k : n
-                Kernels.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c1, ldc: n, accumulate: true)
-                Reference.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c2, ldc: n, accumulate: true)
-                close(c1, c2, rel: Float(k) * 2e-7, "gemm \(m)×\(n)×\(k) \(ta) \(tb)")
+                for accumulate in [true, false] {
+                    let a = rng.array(m * k), b = rng.array(k * n)
+                    var c1 = rng.array(m * n), c2 = c1
+                    let lda = ta ? m : k, ldb = tb ? k : n
+                    Kernels.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c1, ldc: n, accumulate: accumulate)
+                    Reference.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c2, ldc: n, accumulate: accumulate)
+                    close(c1, c2, rel: Float(k) * 2e-7, "gemm \(m)×\(n)×\(k) \(ta) \(tb) accumulate \(accumulate)")
+                }
             }
         }
     }
