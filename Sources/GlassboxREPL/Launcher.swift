@@ -28,28 +28,6 @@ public enum Launcher {
         return runScript(reader: ScriptedLineReader(source: code), fileName: nil, json: json, session: Session())
     }
 
-    /// `glassbox run FILE...`: the files run in order in one session, so a later file sees the
-    /// variables of an earlier one.
-    public static func run(files: [String], json: Bool) -> Int32 {
-        InterruptSignal.install()
-        let session = Session()
-        var status: Int32 = 0
-        var cellsBefore = 0
-        for path in files {
-            guard let source = readTextFile(path) else {
-                StandardStream.error().write("glassbox: cannot read \(path): \(String(cString: strerror(errno)))\n")
-                return 2
-            }
-            let repl = makeScriptREPL(reader: ScriptedLineReader(source: source), fileName: path, json: json, session: session)
-            repl.cellNumber = cellsBefore + 1
-            repl.run()
-            cellsBefore = repl.cellNumber - 1
-            if repl.wasInterrupted { return 130 }
-            if repl.failedCells > 0 { status = 1 }
-        }
-        return status
-    }
-
     // MARK: Pieces
 
     static func notebook(reader: EditLineReader) -> Int32 {

@@ -3,42 +3,10 @@ import XCTest
 
 /// The `glassbox` executable as a shell runs it: arguments, stdin, stdout, stderr, exit status.
 final class CommandLineTests: XCTestCase {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    /// The binary built beside this test bundle (`swift test` builds every product first).
-    var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("glassbox")
-    }
+    typealias Outcome = GlassboxProcess.Outcome
 
     func glassbox(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Outcome {
-        struct MissingBinary: Error {}
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("no glassbox binary at \(binary.path); `swift test` builds it")
-            throw MissingBinary()
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GLASSBOX_HISTORY"] = ""
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        try GlassboxProcess.run(arguments, stdin: stdin, environment: environment)
     }
 
     func temporaryFile(_ name: String, _ text: String) throws -> String {

@@ -4,34 +4,10 @@ import XCTest
 /// `glassbox run FILE.md`, `glassbox run --check FILE.md` and `glassbox lesson [N]` as a shell
 /// runs them: what goes to stdout and stderr, and the exit status.
 final class LessonCommandLineTests: XCTestCase {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Outcome = GlassboxProcess.Outcome
 
     func glassbox(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Outcome {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("glassbox")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GLASSBOX_HISTORY"] = ""
-        env["GLASSBOX_PROGRESS"] = ""
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        try GlassboxProcess.run(arguments, stdin: stdin, environment: environment)
     }
 
     var directory = ""
