@@ -33,4 +33,15 @@ final class CaptureSinkTests: XCTestCase {
         sink.write("a\n")
         XCTAssertEqual(sink.take(), "a\n")
     }
+
+    /// One long line of multi-byte characters and no newline: the cut lands inside a character
+    /// and must not split it.
+    func testACutWithoutANewlineKeepsWholeCharacters() {
+        let sink = CaptureSink(limit: 100)
+        for _ in 0..<200 { sink.write("é🙂") }
+        let kept = sink.take()
+        XCTAssertTrue(kept.unicodeScalars.allSatisfy { $0 == "é" || $0 == "🙂" || $0.isASCII }, kept)
+        XCTAssertTrue(kept.hasSuffix("é🙂"))
+        XCTAssertLessThanOrEqual(kept.utf8.count, 300)
+    }
 }
