@@ -30,6 +30,31 @@ extension Fast {
         for i in 0..<count { p[i] = v[i] }
     }
 
+    /// y[i] = f(x[i]) like `map`, sixteen lanes per step, for a function with a fast path that
+    /// needs its inputs in range: one range test (`allFast`) for both vectors of a step, then
+    /// `fast` on both, or `general` (which tests each vector itself) when any lane is outside.
+    /// One test per sixteen lanes instead of per eight took 12 → 10 cycles per eight lanes off
+    /// `exp` in cache.
+    @inline(__always)
+    static func mapPairs(
+        _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+        allFast: (V8, V8) -> Bool, fast: (V8) -> V8, general: (V8) -> V8
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let a = load(x + i), b = load(x + i + 8)
+            if allFast(a, b) {
+                store(fast(a), y + i)
+                store(fast(b), y + i + 8)
+            } else {
+                store(general(a), y + i)
+                store(general(b), y + i + 8)
+            }
+            i += 16
+        }
+        map(y + i, x + i, count: count - i, general)
+    }
+
     /// y[i] = f(x[i]) for i in 0..<count, eight lanes at a time.
     @inline(__always)
     static func map(
@@ -57,7 +82,8 @@ extension Fast {
 extension Fast {
     /// y = eˣ elementwise; x, y: [count]. ≤ 2 ulp from glibc `expf` (Fast+Math.swift).
     public static func exp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
-        map(y, x, count: count) { exp($0) }
+        mapPairs(y, x, count: count, allFast: { allLanes(expFastRange($0) .& expFastRange($1)) },
+                 fast: { expInRange($0) }, general: { exp($0) })
     }
 
     /// y = ln x elementwise; x, y: [count]. ≤ 2 ulp from glibc `logf`.
@@ -72,7 +98,9 @@ extension Fast {
 
     /// y = σ(x) = 1/(1 + e⁻ˣ) elementwise; x, y: [count]. ≤ 2 ulp from the formula in Double.
     public static func sigmoid(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
-        map(y, x, count: count) { sigmoid($0) }
+        mapPairs(y, x, count: count,
+                 allFast: { allLanes(expFastRange(negativeAbs($0)) .& expFastRange(negativeAbs($1))) },
+                 fast: { sigmoid($0, e: expInRange(negativeAbs($0))) }, general: { sigmoid($0) })
     }
 
     /// y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) elementwise (GELU, tanh approximation;

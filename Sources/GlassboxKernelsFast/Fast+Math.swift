@@ -37,11 +37,7 @@ extension Fast {
     static func exp(_ x: V8) -> V8 {
         // n = round(x·log₂e) ∈ [−125, 127] and eʳ ∈ [√½, √2) (exponent −1 or 0), so eʳ·2ⁿ is a
         // normal float and multiplying by 2ⁿ is adding n to the exponent bits.
-        let inRange = (x .>= V8(repeating: -86.9)) .& (x .<= V8(repeating: 88.0))
-        if allLanes(inRange) {
-            let (p, t) = expReduced(x)
-            return scaleByPowerOfTwo(p, t)
-        }
+        if allLanes(expFastRange(x)) { return expInRange(x) }
         return expWide(x)
     }
 
@@ -52,6 +48,19 @@ extension Fast {
     @inline(__always)
     static func scaleByPowerOfTwo(_ p: V8, _ t: V8) -> V8 {
         float(bits(p) &+ (bits(t) &<< 23))
+    }
+
+    /// Whether every lane lies where `expInRange` may be used.
+    @inline(__always)
+    static func expFastRange(_ x: V8) -> SIMDMask<SIMD8<Int32>> {
+        (x .>= V8(repeating: -86.9)) .& (x .<= V8(repeating: 88.0))
+    }
+
+    /// eˣ for lanes that are all in [−86.9, 88] (checked by the caller, `expFastRange`).
+    @inline(__always)
+    static func expInRange(_ x: V8) -> V8 {
+        let (p, t) = expReduced(x)
+        return scaleByPowerOfTwo(p, t)
     }
 
     /// Shared reduction: returns eʳ (in [√½, √2]) and t = n + 1.5·2²³ for x clamped to the
@@ -194,9 +203,16 @@ extension Fast {
     /// relative precision. σ(+inf) = 1, σ(−inf) = 0, NaN stays NaN.
     @inline(__always)
     static func sigmoid(_ x: V8) -> V8 {
-        let signBit = U8(repeating: 0x8000_0000)
-        let negativeAbs = float(bits(x) | signBit)                  // −|x|
-        let e = exp(negativeAbs)
+        sigmoid(x, e: exp(negativeAbs(x)))
+    }
+
+    /// −|x|.
+    @inline(__always)
+    static func negativeAbs(_ x: V8) -> V8 { float(bits(x) | U8(repeating: 0x8000_0000)) }
+
+    /// σ(x) from e = e^{−|x|}.
+    @inline(__always)
+    static func sigmoid(_ x: V8, e: V8) -> V8 {
         let numerator = V8(repeating: 1).replacing(with: e, where: x .< V8(repeating: 0))
         return onePlusDivide(numerator, V8(), e)
     }
