@@ -67,7 +67,7 @@ extension Tensor {
     /// A rank-0 tensor holding `value`.
     public convenience init(scalar value: Float) {
         // One float never exceeds the allocation limit, so this cannot throw.
-        let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in 1 }, to: Storage.self)
+        let storage = Storage.make(1)
         storage.base[0] = value
         self.init(storage: storage, shape: Shape.scalar, strides: Shape.scalar, offset: 0, isContiguous: true)
     }

@@ -240,4 +240,24 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(try Ops.relu(tensor([1], [.infinity])).toArray(), [.infinity])
         XCTAssertTrue(try Ops.relu(tensor([1], [.nan])).scalarValue?.isNaN ?? false)
     }
+
+    /// Every new storage starts on a cache line (64 bytes), whatever its size, so that the
+    /// kernels' 32-byte loads and stores never split across two lines.
+    func testNewTensorsAreCacheLineAligned() throws {
+        var kept: [Tensor] = []
+        for count in [1, 2, 3, 7, 16, 33, 1000, 4099, 70_000] {
+            for _ in 0..<4 {
+                let t = try Ops.zeros([count])
+                XCTAssertEqual(Int(bitPattern: t.pointer) % 64, 0, "count \(count)")
+                XCTAssertEqual(try t.toArray(), [Float](repeating: 0, count: count))
+                kept.append(t)
+            }
+        }
+        XCTAssertEqual(Int(bitPattern: Tensor(scalar: 3).pointer) % 64, 0)
+        XCTAssertEqual(Tensor(scalar: 3).scalarValue, 3)
+        let data = (0..<37).map(Float.init)
+        let t = try Tensor(shape: [37], data: data)
+        XCTAssertEqual(Int(bitPattern: t.pointer) % 64, 0)
+        XCTAssertEqual(try t.toArray(), data)
+    }
 }
