@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // Matrix multiplication: the blocked driver (Goto & van de Geijn 2008; BLIS, Van Zee & van de
 // Geijn 2015). The packing routines are in Fast+GemmPacking.swift and the register-blocked
 // micro-kernel in Fast+GemmMicroKernel.swift.
@@ -41,7 +45,8 @@ extension Fast {
     /// contiguous MR×KC and KC×NR panels (transposition happens here, never as a separate
     /// copy), then a 6×16 register-blocked FMA micro-kernel runs over the panels. Partial edge
     /// tiles are zero-padded in the panels, so they run through the same micro-kernel and only
-    /// their store is masked. Scratch: one A block and one B block, allocated per call.
+    /// their store is masked. Scratch: one A block and one B block in the calling thread's
+    /// kept scratch memory (`threadScratch`).
     ///
     /// - Precondition: `lda`, `ldb`, `ldc` at least the row lengths they stride over;
     ///   C must not overlap A or B.
@@ -62,15 +67,15 @@ extension Fast {
         let mcMax = min(roundUp(m, mr), gemmMC)
         let ncMax = min(roundUp(n, nr), gemmNC)
 
-        // 64-byte aligned scratch: whole cache lines, aligned SIMD loads of packed B.
-        let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: mcMax * kcMax)
-        let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcMax * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: ncMax * kcMax)
-        defer {
-            packedA.deallocate()
-            packedB.deallocate()
-        }
+        // 64-byte aligned scratch: whole cache lines, aligned SIMD loads of packed B. The
+        // calling thread's own block, kept between calls (`threadScratch`); a fresh
+        // allocation only when that cannot grow.
+        let aBytes = roundUp(mcMax * kcMax * 4, 64), bBytes = ncMax * kcMax * 4
+        let kept = threadScratch(aBytes + bBytes)
+        let scratch = kept ?? UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes, alignment: 64)
+        defer { if kept == nil { scratch.deallocate() } }
+        let packedA = scratch.bindMemory(to: Float.self, capacity: mcMax * kcMax)
+        let packedB = (scratch + aBytes).bindMemory(to: Float.self, capacity: ncMax * kcMax)
 
         var jc = 0
         while jc < n {
@@ -130,5 +135,48 @@ extension Fast {
     @inline(__always)
     static func roundUp(_ x: Int, _ multiple: Int) -> Int {
         (x + multiple - 1) / multiple * multiple
+    }
+}
+
+// MARK: - Per-thread scratch
+
+/// The thread-specific slot holding each thread's scratch block; the destructor frees a
+/// thread's block when the thread ends.
+private let scratchKey: pthread_key_t = {
+    var key = pthread_key_t()
+    _ = pthread_key_create(&key) { block in free(block) }
+    return key
+}()
+
+/// Bytes before the usable scratch memory: the block's capacity is stored there.
+private let scratchHeader = 64
+
+extension Fast {
+    /// At least `bytes` of 64-byte aligned memory that belongs to the calling thread and stays
+    /// allocated until the thread ends; nil when memory is exhausted. Every call from one
+    /// thread returns the same block (grown when a call needs more), so a gemm packs into warm,
+    /// already mapped pages instead of asking malloc — and the kernel's page-fault path, for a
+    /// block malloc maps afresh — for its packing buffers on every call: dozens of times per
+    /// LSTM step. Blocks are 2 MiB aligned, rounded up to 2 MiB, and marked `MADV_HUGEPAGE`, so
+    /// where transparent huge pages are in "madvise" mode a packed B block is one TLB entry.
+    /// At most `gemm`'s largest blocks (≈ 4.3 MiB) per thread. Not reentrant within a thread:
+    /// only `gemm` uses it, and gemm never calls itself.
+    static func threadScratch(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        let huge = 2 << 20
+        if let block = pthread_getspecific(scratchKey) {
+            if block.load(as: Int.self) >= bytes { return block + scratchHeader }
+            _ = pthread_setspecific(scratchKey, nil)
+            free(block)
+        }
+        let capacity = (bytes + scratchHeader + huge - 1) / huge * huge - scratchHeader
+        var memory: UnsafeMutableRawPointer? = nil
+        guard posix_memalign(&memory, huge, capacity + scratchHeader) == 0, let block = memory else { return nil }
+        _ = madvise(block, capacity + scratchHeader, MADV_HUGEPAGE)
+        block.storeBytes(of: capacity, as: Int.self)
+        guard pthread_setspecific(scratchKey, block) == 0 else {
+            free(block)
+            return nil
+        }
+        return block + scratchHeader
     }
 }

@@ -124,4 +124,33 @@ final class FastGemmTests: XCTestCase {
                   c: &c, ldc: 2, accumulate: false)
         XCTAssertEqual(c, [58, 64, 139, 154])
     }
+
+    /// The per-thread packing memory: 64-byte aligned, the same block again for a request that
+    /// fits, grown for one that does not, and each thread its own.
+    func testThreadScratchIsAlignedReusedGrownAndPerThread() throws {
+        let small = try XCTUnwrap(Fast.threadScratch(1000))
+        XCTAssertEqual(Int(bitPattern: small) % 64, 0)
+        small.storeBytes(of: 42, as: Int.self)
+        XCTAssertEqual(Fast.threadScratch(1000), small, "a request that fits reuses the block")
+        let big = try XCTUnwrap(Fast.threadScratch(5 << 20))
+        XCTAssertEqual(Int(bitPattern: big) % 64, 0)
+        // The whole grown block is writable.
+        big.initializeMemory(as: UInt8.self, repeating: 7, count: 5 << 20)
+        XCTAssertEqual(Fast.threadScratch(100), big, "a grown block serves smaller requests")
+        let other = UnsafeSendableBox<UnsafeMutableRawPointer?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            other.value = Fast.threadScratch(1000)
+            done.signal()
+        }.start()
+        done.wait()
+        XCTAssertNotNil(other.value)
+        XCTAssertNotEqual(other.value, big, "another thread gets its own block")
+    }
+}
+
+/// A box a test's helper thread writes once and the test reads after the thread finished.
+final class UnsafeSendableBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }
