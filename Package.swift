@@ -56,7 +56,9 @@ let package = Package(
         /// header only, used by GlassboxKernelsFast alone.
         .systemLibrary(name: "CGlassboxSIMD", path: "Sources/CGlassboxSIMD"),
         .target(name: "GlassboxKernelsFast", dependencies: ["CGlassboxSIMD"], swiftSettings: swift6 + fastKernelFlags),
-        .target(name: "GlassboxKernels", dependencies: ["GlassboxKernelsFast"], swiftSettings: swift6),
+        /// glibc's `mallopt` (<malloc.h>, not in Swift's Glibc module); header only.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .target(name: "GlassboxKernels", dependencies: ["GlassboxKernelsFast", "CMalloc"], swiftSettings: swift6),
 
         // MARK: - Tensors and autograd
 
@@ -90,6 +92,7 @@ let package = Package(
             name: "glassbox",
             dependencies: [
                 "GlassboxREPL",
+                "GlassboxKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift6

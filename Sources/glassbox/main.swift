@@ -1,4 +1,5 @@
 import ArgumentParser
+import GlassboxKernels
 import GlassboxREPL
 #if canImport(Glibc)
 import Glibc
@@ -95,6 +96,7 @@ struct Lesson: ParsableCommand {
 
 /// Parses the arguments and runs; usage errors exit with status 2 (not ArgumentParser's 64).
 func main() -> Never {
+    Kernels.tuneAllocator()
     let command: ParsableCommand
     do {
         command = try Glassbox.parseAsRoot()

@@ -3,6 +3,10 @@
 //
 //   swift run -c release --package-path Benchmarks glassbox-bench [ROW ...] [--list]
 
+import GlassboxKernels
+
+Kernels.tuneAllocator()
+
 let rows: [(name: String, run: () -> Measurement)] = kernelRows() + [
     lstmKernelRow("lstm_T64_fwd_bwd", oneProjection: true),
     lstmKernelRow("lstm_T64_fwd_bwd_per_step", oneProjection: false),
