@@ -7,23 +7,15 @@ import GlassboxKernelsFast
 /// single-threaded `Fast.gemm` is timed.
 func matmulRow(_ name: String, n: Int, threaded: Bool) -> (String, () -> Measurement) {
     (name, {
-        let a = randomArray(n * n, seed: 1), b = randomArray(n * n, seed: 2)
-        var c = [Float](repeating: 0, count: n * n)
+        let a = Buffer(randomArray(n * n, seed: 1)), b = Buffer(randomArray(n * n, seed: 2)), c = Buffer(n * n)
         let flops = 2 * Double(n) * Double(n) * Double(n)
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
-                    return measure(name, flops: flops) {
-                        if threaded {
-                            Threaded.gemm(transA: false, transB: false, m: n, n: n, k: n,
-                                          a: pa, lda: n, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
-                        } else {
-                            Fast.gemm(transA: false, transB: false, m: n, n: n, k: n,
-                                      a: pa, lda: n, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
-                        }
-                    }
-                }
+        return measure(name, flops: flops) {
+            if threaded {
+                Threaded.gemm(transA: false, transB: false, m: n, n: n, k: n,
+                              a: a.p, lda: n, b: b.p, ldb: n, c: c.p, ldc: n, accumulate: false)
+            } else {
+                Fast.gemm(transA: false, transB: false, m: n, n: n, k: n,
+                          a: a.p, lda: n, b: b.p, ldb: n, c: c.p, ldc: n, accumulate: false)
             }
         }
     })
@@ -55,19 +47,11 @@ func kernelRows() -> [(name: String, run: () -> Measurement)] { [
 /// Diagnostics (not in the table): rectangular single-threaded products.
 func gemmShapeRow(_ name: String, m: Int, n: Int, k: Int) -> (String, () -> Measurement) {
     (name, {
-        let a = randomArray(m * k, seed: 1), b = randomArray(k * n, seed: 2)
-        var c = [Float](repeating: 0, count: m * n)
+        let a = Buffer(randomArray(m * k, seed: 1)), b = Buffer(randomArray(k * n, seed: 2)), c = Buffer(m * n)
         let flops = 2 * Double(m) * Double(n) * Double(k)
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
-                    return measure(name, flops: flops) {
-                        Fast.gemm(transA: false, transB: false, m: m, n: n, k: k,
-                                  a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n, accumulate: false)
-                    }
-                }
-            }
+        return measure(name, flops: flops) {
+            Fast.gemm(transA: false, transB: false, m: m, n: n, k: k,
+                      a: a.p, lda: k, b: b.p, ldb: n, c: c.p, ldc: n, accumulate: false)
         }
     })
 }
@@ -80,28 +64,17 @@ func unaryRow(
     _ f: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void
 ) -> (String, () -> Measurement) {
     (name, {
-        var x = randomArray(1_000_000, seed: 3, -10, 10)
-        if abs { x = x.map { Swift.abs($0) } }
-        var y = [Float](repeating: 0, count: x.count)
-        return x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                let px = px.baseAddress!, py = py.baseAddress!
-                return measure(name) { f(py, px, 1_000_000) }
-            }
-        }
+        var values = randomArray(1_000_000, seed: 3, -10, 10)
+        if abs { values = values.map { Swift.abs($0) } }
+        let x = Buffer(values), y = Buffer(values.count)
+        return measure(name) { f(y.p, x.p, 1_000_000) }
     })
 }
 
 func softmaxRow() -> (String, () -> Measurement) {
     ("softmax_512x512", {
-        let x = randomArray(512 * 512, seed: 4, -5, 5)
-        var y = [Float](repeating: 0, count: x.count)
-        return x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                let px = px.baseAddress!, py = py.baseAddress!
-                return measure("softmax_512x512") { Threaded.softmaxRows(py, px, rows: 512, cols: 512) }
-            }
-        }
+        let x = Buffer(randomArray(512 * 512, seed: 4, -5, 5)), y = Buffer(512 * 512)
+        return measure("softmax_512x512") { Threaded.softmaxRows(y.p, x.p, rows: 512, cols: 512) }
     })
 }
 

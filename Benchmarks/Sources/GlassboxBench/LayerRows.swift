@@ -4,21 +4,27 @@ import GlassboxKernels
 // with the fast threaded path): the best the kernel module can do, and the baseline that the
 // tensor and language versions (TensorRows.swift) are measured against.
 
-/// A contiguous Float buffer with a stable address (no copy-on-write surprises while timed).
+/// A contiguous Float buffer with a stable address (no copy-on-write surprises while timed),
+/// 64-byte aligned like a Glassbox tensor's storage (`Storage.base`), so that the kernels are
+/// timed on the memory the tensors give them.
 final class Buffer {
     let p: UnsafeMutablePointer<Float>
     let count: Int
     init(_ count: Int, _ value: Float = 0) {
         self.count = count
-        p = .allocate(capacity: max(count, 1))
+        p = Buffer.allocate(count)
         p.initialize(repeating: value, count: max(count, 1))
     }
     init(_ values: [Float]) {
         count = values.count
-        p = .allocate(capacity: max(count, 1))
+        p = Buffer.allocate(count)
         p.initialize(from: values, count: count)
     }
-    deinit { p.deallocate() }
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+    deinit { UnsafeMutableRawPointer(p).deallocate() }
     subscript(offset: Int) -> UnsafeMutablePointer<Float> { p + offset }
 }
 
