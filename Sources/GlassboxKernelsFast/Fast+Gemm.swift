@@ -29,6 +29,8 @@ extension Fast {
     @inlinable public static var gemmMC: Int { 144 }
     /// Columns of one packed B block: KC·NC·4 B ≈ 4 MiB, inside the 32 MiB L3. A multiple of NR.
     @inlinable public static var gemmNC: Int { 4080 }
+    /// Bytes the A-packing may write past the packed block (`gb_pack_a6x8`'s last store).
+    @inlinable public static var gemmPackSlack: Int { 64 }
 }
 
 // MARK: - gemm
@@ -70,7 +72,7 @@ extension Fast {
         // 64-byte aligned scratch: whole cache lines, aligned SIMD loads of packed B. The
         // calling thread's own block, kept between calls (`threadScratch`); a fresh
         // allocation only when that cannot grow.
-        let aBytes = roundUp(mcMax * kcMax * 4, 64), bBytes = ncMax * kcMax * 4
+        let aBytes = roundUp(mcMax * kcMax * 4 + gemmPackSlack, 64), bBytes = ncMax * kcMax * 4
         let kept = threadScratch(aBytes + bBytes)
         let scratch = kept ?? UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes, alignment: 64)
         defer { if kept == nil { scratch.deallocate() } }

@@ -41,12 +41,21 @@ extension Fast {
                 // op(A)[i, p] = a[i·lda + p]: `rows` row pointers read in step.
                 let base = a + (row + i0) * lda + col
                 if rows == mr {
+                    // Eight depths at a time transposed in registers (gb_pack_a6x8 writes two
+                    // floats past its 48, overwritten next; `gemmPackSlack` covers the last).
+                    var p = 0
+                    while p + 8 <= kc {
+                        gb_pack_a6x8(base + p, lda, dst)
+                        dst += 8 * mr
+                        p += 8
+                    }
                     let r0 = base, r1 = base + lda, r2 = base + 2 * lda
                     let r3 = base + 3 * lda, r4 = base + 4 * lda, r5 = base + 5 * lda
-                    for p in 0..<kc {
+                    while p < kc {
                         dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]
                         dst[3] = r3[p]; dst[4] = r4[p]; dst[5] = r5[p]
                         dst += mr
+                        p += 1
                     }
                 } else {
                     for p in 0..<kc {
