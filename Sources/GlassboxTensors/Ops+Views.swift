@@ -180,10 +180,37 @@ extension Ops {
         guard (try? Shape.broadcast(shape, g.shape, op: op)) == g.shape else {
             throw TensorError.shapeMismatch(op: op, shape, g.shape, detail: "gradient does not broadcast")
         }
+        if g.isContiguous, g.count > 0, let block = summedBlock(g.shape, to: shape) {
+            // The common cases — a bias's gradient (rows summed), a scalar's (everything) — as
+            // one reduction kernel instead of the element-by-element strided loop.
+            let out = try Tensor.uninitialized(shape, op: op)
+            Kernels.sumAxis(out.pointer, g.pointer, outer: block.outer, n: block.n, inner: block.inner)
+            return out
+        }
         let out = try Tensor.filled(shape, 0, op: op)
         Kernels.addStrided(out.pointer, yStrides: Shape.broadcastStrides(shape, out.strides, to: g.shape),
                            g.pointer, xStrides: g.strides, shape: g.shape)
         return out
+    }
+
+    /// When summing an array of shape `from` down to `to` (which broadcasts to `from`) adds up
+    /// one run of adjacent axes — [64, 128] → [128], [32, 128] → [], [8, 5, 3] → [8, 1, 3] —
+    /// the row-major (outer, n, inner) split for `Kernels.sumAxis`; nil when the summed axes
+    /// are not adjacent ([4, 5, 6] → [5, 1]).
+    static func summedBlock(_ from: [Int], to: [Int]) -> (outer: Int, n: Int, inner: Int)? {
+        let pad = from.count - to.count
+        guard pad >= 0 else { return nil }
+        var first = from.count, last = -1
+        for i in 0..<from.count where (i < pad ? 1 : to[i - pad]) != from[i] {
+            first = Swift.min(first, i)
+            last = i
+        }
+        if last < 0 { return (outer: from.reduce(1, *), n: 1, inner: 1) }
+        for i in first...last where from[i] != 1 && (i < pad ? 1 : to[i - pad]) == from[i] {
+            return nil  // a kept axis between summed ones
+        }
+        return (outer: from[..<first].reduce(1, *), n: from[first...last].reduce(1, *),
+                inner: from[(last + 1)...].reduce(1, *))
     }
 
     /// A contiguous copy of `x` broadcast to `shape` (NumPy `broadcast_to` followed by a copy).
@@ -193,6 +220,11 @@ extension Ops {
             throw TensorError.shapeMismatch(op: op, x.shape, shape, detail: "cannot broadcast")
         }
         let y = try Tensor.uninitialized(shape, op: op)
+        if x.count == 1 {
+            // A scalar's gradient spread over the input of a sum or mean: a plain fill.
+            Kernels.fill(y.pointer, x.pointer[0], count: y.count)
+            return y
+        }
         Kernels.copyStrided(y.pointer, yStrides: y.strides, x.pointer,
                             xStrides: Shape.broadcastStrides(x.shape, x.strides, to: shape), shape: shape)
         return y
