@@ -46,8 +46,12 @@ struct Measurement {
 /// reports the median and the minimum time per call.
 func measure(
     _ name: String, flops: Double? = nil, samples: Int = 15, sampleSeconds: Double = 0.02,
-    _ body: () -> Void
+    _ body: @escaping () -> Void
 ) -> Measurement {
+    if Interleaved.collecting {
+        Interleaved.bodies.append((name: name, flops: flops, body: body))
+        return Measurement(name: name, median: 0, min: 0, cpu: 0, samples: 0, iterationsPerSample: 0, flops: flops)
+    }
     var start = now()
     body()
     let once = max(now() - start, 1e-9)
@@ -87,3 +91,38 @@ func randomArray(_ count: Int, seed: UInt64, _ lo: Float = -1, _ hi: Float = 1) 
 /// Keeps a result alive so the optimizer cannot drop the work that made it.
 @inline(never)
 func blackHole<T>(_ x: T) { _ = x }
+
+// MARK: - Interleaved rows
+
+/// `glassbox-bench --interleave [--rounds R] ROW...`: the rows are set up once, in one process,
+/// and then timed in turn — a few samples of each, R rounds, the order reversed every other
+/// round — so that a change in the machine's speed (tens of percent from minute to minute on a
+/// shared VM) falls on all of them alike. Prints one JSON line per row: the median over rounds
+/// of the row's fastest sample, and the median over rounds of its ratio to the first row's.
+/// Used by `overhead.py` (issue #6, item 5: the language against the kernels).
+enum Interleaved {
+    /// While true, `measure` keeps each row's body here instead of timing it.
+    nonisolated(unsafe) static var collecting = false
+    nonisolated(unsafe) static var bodies: [(name: String, flops: Double?, body: () -> Void)] = []
+
+    static func run(_ rows: [(name: String, run: () -> Measurement)], rounds: Int, samples: Int = 5) {
+        collecting = true
+        for row in rows { _ = row.run() }
+        collecting = false
+        let timed = bodies
+        var best = [[Double]](repeating: [], count: timed.count)
+        for round in 0..<Swift.max(rounds, 1) {
+            let order = round % 2 == 0 ? Array(timed.indices) : Array(timed.indices.reversed())
+            for i in order {
+                best[i].append(measure(timed[i].name, samples: samples, timed[i].body).min)
+            }
+        }
+        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+        for (i, entry) in timed.enumerated() {
+            let ratio = median(zip(best[i], best[0]).map { $0 / $1 })
+            let perRound = zip(best[i], best[0]).map { String(Double(Int($0 / $1 * 1000 + 0.5)) / 1000) }.joined(separator: ", ")
+            print("{\"name\": \"\(entry.name)\", \"min_s\": \(median(best[i])), \"ratio_to_first\": \(ratio), "
+                  + "\"ratios\": [\(perRound)], \"rounds\": \(best[i].count)}")
+        }
+    }
+}
