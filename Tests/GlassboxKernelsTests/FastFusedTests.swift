@@ -191,5 +191,30 @@ final class FastFusedTests: XCTestCase {
         }
     }
 
+    /// Adam flushes subnormal moments to zero (fast, and no visible change to the parameter),
+    /// and leaves the thread's floating-point mode as it found it: subnormals still come out of
+    /// ordinary arithmetic afterwards.
+    func testAdamFlushesSubnormalMomentsAndRestoresTheMode() {
+        let count = 19
+        var p = [Float](repeating: 0.5, count: count)
+        var m = [Float](repeating: 1e-39, count: count), v = m   // subnormal moments
+        let g = [Float](repeating: 1e-25, count: count)          // g² = 1e-50 underflows
+        var update = [Float](repeating: 1, count: count)
+        Fast.adamStep(param: &p, m: &m, v: &v, grad: g, count: count, lr: 1e-3, beta1: 0.9, beta2: 0.999,
+                      eps: 1e-8, t: 5, mHat: nil, vHat: nil, update: &update)
+        XCTAssertEqual(v, [Float](repeating: 0, count: count), "β₂·v (subnormal) + (1 − β₂)·g² flushed")
+        XCTAssertTrue(m.allSatisfy { $0 > 0 && $0.isNormal }, "(1 − β₁)·g = 1e-26 is normal and kept")
+        XCTAssertEqual(p, [Float](repeating: 0.5, count: count), "a 1e-26 moment moves nothing")
+        // The caller's mode is back: a subnormal product is not flushed.
+        var tiny = Float.leastNormalMagnitude
+        blackHoleFloat(&tiny)
+        XCTAssertEqual(tiny / 4, Float.leastNormalMagnitude / 4)
+        XCTAssertTrue((tiny / 4).isSubnormal)
+    }
+
     func power(_ x: Double, _ n: Int) -> Double { Glibc.pow(x, Double(n)) }
 }
+
+/// Hides a value from the optimizer, so that arithmetic on it happens at run time.
+@inline(never)
+func blackHoleFloat(_ x: inout Float) {}

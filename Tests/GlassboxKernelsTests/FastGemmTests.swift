@@ -87,8 +87,9 @@ final class FastGemmTests: XCTestCase {
 
     func testBlockBoundaries() {
         var rng = SplitMix(seed: 2)
-        // Crosses KC = 256 (depth), MC = 144 (rows) and the NR/MR edges at once.
-        for (m, n, k) in [(145, 33, 257), (150, 17, 513), (7, 200, 256), (289, 47, 300)] {
+        // Crosses KC = 256 (depth; 769 as four blocks), MC = 144 (rows) and the NR/MR edges
+        // at once.
+        for (m, n, k) in [(145, 33, 257), (150, 17, 513), (7, 200, 256), (289, 47, 300), (13, 35, 385), (20, 19, 769)] {
             for transA in [false, true] {
                 for transB in [false, true] {
                     check(transA: transA, transB: transB, m: m, n: n, k: k,
