@@ -3,11 +3,11 @@
 
     python3 Benchmarks/compare.py [--rounds N] [--rows ROW ...] [--markdown] [--json FILE]
 
-Each round runs the Glassbox benchmark binary once (all selected rows, one JSON line each) and
-then the same work in NumPy with the same timing method (one warm-up call; enough calls per
-sample for a sample to last 20 ms; 15 samples; median and minimum per call). Rounds alternate so
-both sides see the same machine load; the reported time of a row is the median over rounds of
-the per-round medians. The ratio is NumPy time / Glassbox time (> 1: Glassbox is faster).
+Each round goes row by row: the Glassbox benchmark binary for that row (one process, one JSON
+line), then the same work in NumPy (and PyTorch) with the same timing method (one warm-up call;
+enough calls per sample for a sample to last 20 ms; 15 samples; median and minimum per call),
+Glassbox first in even rounds and last in odd ones, so that all sides of a row see the same
+machine load; the reported time of a row is the median over rounds of the per-round medians. The ratio is NumPy time / Glassbox time (> 1: Glassbox is faster).
 
 When PyTorch can be imported, the same work runs in PyTorch too, in the same rounds (the
 `PyTorch` column, and PyTorch ÷ Glassbox); otherwise that column holds the reference figures from
@@ -513,29 +513,45 @@ def main():
     glassbox = {n: [] for n in swift_names}
     glassbox_cpu = {n: [] for n in swift_names}
     numpy_t, numpy_cpu, flops, failed = {n: [] for n in names}, {n: [] for n in names}, {}, {}
+    def run_glassbox(n):   # one process per row: a failing row does not stop the others
+        run = subprocess.run([bench, n], capture_output=True, text=True)
+        if run.returncode != 0 or not run.stdout.startswith("{"):
+            failed[n] = " ".join((run.stdout + run.stderr).split())[:160]
+        for line in run.stdout.splitlines():
+            if not line.startswith("{"):
+                continue
+            row = json.loads(line)
+            glassbox[row["name"]].append(row["median_s"])
+            glassbox_cpu[row["name"]].append(row["cpu_s"])
+            if "flops" in row:
+                flops[row["name"]] = row["flops"]
+
+    def run_numpy(n):
+        m = numpy_runs[n]()
+        numpy_t[n].append(m["median_s"])
+        numpy_cpu[n].append(m["cpu_s"])
+
+    def run_torch(n):
+        m = torch_runs[n]()
+        torch_t[n].append(m["median_s"])
+        torch_cpu[n].append(m["cpu_s"])
+        torch.set_num_threads(2)
+
+    # Row by row: each row's Glassbox, NumPy and PyTorch runs follow one another, Glassbox first
+    # in even rounds and last in odd ones, so that the machine's swings in speed (tens of
+    # percent, lasting seconds) fall on the three sides of a row alike.
+    order = names + [n for n in swift_names if n not in names]
     for r in range(args.rounds):
-        for n in swift_names:   # one process per row: a failing row does not stop the others
-            run = subprocess.run([bench, n], capture_output=True, text=True)
-            if run.returncode != 0 or not run.stdout.startswith("{"):
-                failed[n] = " ".join((run.stdout + run.stderr).split())[:160]
-            for line in run.stdout.splitlines():
-                if not line.startswith("{"):
-                    continue
-                row = json.loads(line)
-                glassbox[row["name"]].append(row["median_s"])
-                glassbox_cpu[row["name"]].append(row["cpu_s"])
-                if "flops" in row:
-                    flops[row["name"]] = row["flops"]
-        for n in names:
-            m = numpy_runs[n]()
-            numpy_t[n].append(m["median_s"])
-            numpy_cpu[n].append(m["cpu_s"])
-        for n in torch_runs:
-            m = torch_runs[n]()
-            torch_t[n].append(m["median_s"])
-            torch_cpu[n].append(m["cpu_s"])
-        if torch is not None:
-            torch.set_num_threads(2)
+        for n in order:
+            steps = []
+            if n in swift_names:
+                steps.append(lambda n=n: run_glassbox(n))
+            if n in numpy_runs:
+                steps.append(lambda n=n: run_numpy(n))
+            if n in torch_runs:
+                steps.append(lambda n=n: run_torch(n))
+            for step in (steps if r % 2 == 0 else reversed(steps)):
+                step()
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     blas_threads(os.cpu_count() or 1)
 
