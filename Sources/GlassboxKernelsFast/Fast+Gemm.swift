@@ -161,8 +161,8 @@ extension Fast {
     /// block malloc maps afresh — for its packing buffers on every call: dozens of times per
     /// LSTM step. Blocks are 2 MiB aligned, rounded up to 2 MiB, and marked `MADV_HUGEPAGE`, so
     /// where transparent huge pages are in "madvise" mode a packed B block is one TLB entry.
-    /// At most `gemm`'s largest blocks (≈ 4.3 MiB) per thread. Not reentrant within a thread:
-    /// only `gemm` uses it, and gemm never calls itself.
+    /// At most 6 MiB per thread (`gemm`'s largest blocks need ≈ 4.3 MiB). Not reentrant within
+    /// a thread: only `gemm` uses it, and gemm never calls itself.
     static func threadScratch(_ bytes: Int) -> UnsafeMutableRawPointer? {
         let huge = 2 << 20
         if let block = pthread_getspecific(scratchKey) {
