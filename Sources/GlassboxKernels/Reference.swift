@@ -141,9 +141,19 @@ extension Reference {
 
     /// dx[i] = dy[i] · f′(x[i]) (see `unaryGradient` for each formula).
     /// - Parameters: dx (count), dy (count), x (count, the forward input), y (count, the forward output).
+    /// The common ops have a loop each (the formulas of `unaryGradient`, term for term, so the
+    /// results are the same bits), which the compiler vectorizes; one loop with the switch inside
+    /// took ~16 instructions per element (callgrind: ~130,000 per MLP step for ReLU's backward).
     public static func unaryBackward(_ op: UnaryOp, dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
                                      x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count { dx[i] = unaryGradient(op, dy: dy[i], x: x[i], y: y[i]) }
+        switch op {
+        case .neg: for i in 0..<count { dx[i] = -dy[i] }
+        case .exp: for i in 0..<count { dx[i] = dy[i] * y[i] }
+        case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+        case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+        case .relu: for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : 0 }
+        default: for i in 0..<count { dx[i] = unaryGradient(op, dy: dy[i], x: x[i], y: y[i]) }
+        }
     }
 }
 

@@ -98,6 +98,31 @@ final class ReferenceKernelTests: XCTestCase {
         }
     }
 
+    /// The per-op loops of `unaryBackward` give exactly `unaryGradient`'s bits, element by
+    /// element, on awkward lengths (vectorized bodies and their tails), with ±0, ±∞, NaN and
+    /// subnormals among the values, and when dx is dy (in place).
+    func testUnaryBackwardLoopsMatchTheScalarFormula() {
+        let specials: [Float] = [0, -0, .infinity, -.infinity, .nan, 1e-40, -1e-40, 1, -1, 0.5]
+        for n in awkwardSizes + [specials.count] {
+            var x = values(n, seed: 21, -4, 4), dy = values(n, seed: 22, -2, 2)
+            for (i, v) in specials.enumerated() where i < n { x[i] = v; dy[(n - 1 - i + n) % n] = v }
+            for op in [UnaryOp.neg, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .gelu] {
+                let y = withBuffers([x, x]) { p in Reference.unary(op, p[1], p[0], count: n) }[1]
+                let expected = (0..<n).map { Reference.unaryGradient(op, dy: dy[$0], x: x[$0], y: y[$0]) }
+                let got = withBuffers([[Float](repeating: 7, count: n), dy, x, y]) { p in
+                    Reference.unaryBackward(op, dx: p[0], dy: p[1], x: p[2], y: p[3], count: n)
+                }[0]
+                let inPlace = withBuffers([dy, x, y]) { p in
+                    Reference.unaryBackward(op, dx: p[0], dy: p[0], x: p[1], y: p[2], count: n)
+                }[0]
+                for i in 0..<n {
+                    XCTAssertEqual(got[i].bitPattern, expected[i].bitPattern, "\(op) n=\(n) i=\(i): \(got[i]) vs \(expected[i])")
+                    XCTAssertEqual(inPlace[i].bitPattern, expected[i].bitPattern, "\(op) in place n=\(n) i=\(i)")
+                }
+            }
+        }
+    }
+
     func testBinaryFastPathsAgreeWithStridedLoop() {
         for n in awkwardSizes {
             let rows = 3
