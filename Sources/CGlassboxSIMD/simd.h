@@ -42,14 +42,12 @@ static inline __attribute__((always_inline)) int gb_movemask8(gb_float8 x) {
     return _mm256_movemask_ps((__m256)x);
 }
 
-/// Transposes an 8×8 block: dst[i·ldd + j] = src[j·lds + i] (unaligned rows; the classic
-/// unpack / shuffle / permute sequence, 24 shuffles for 64 floats). Used to pack a transposed
-/// gemm operand.
-static inline __attribute__((always_inline)) void gb_transpose8x8(const float *src, long lds, float *dst, long ldd) {
-    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds);
-    __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
-    __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
-    __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+/// Stores the transpose of the 8×8 block whose rows are r0…r7: row i of the result (column i of
+/// the block) goes to dst + i·ldd, rows in order 0…7 (the classic unpack / shuffle / permute
+/// sequence, 24 shuffles for 64 floats).
+static inline __attribute__((always_inline)) void gb_transpose8_store(
+    __m256 r0, __m256 r1, __m256 r2, __m256 r3, __m256 r4, __m256 r5, __m256 r6, __m256 r7,
+    float *dst, long ldd) {
     __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
     __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
     __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
@@ -68,31 +66,26 @@ static inline __attribute__((always_inline)) void gb_transpose8x8(const float *s
     _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
 }
 
+/// Transposes an 8×8 block: dst[i·ldd + j] = src[j·lds + i] (unaligned rows). Used to pack a
+/// transposed gemm operand.
+static inline __attribute__((always_inline)) void gb_transpose8x8(const float *src, long lds, float *dst, long ldd) {
+    gb_transpose8_store(_mm256_loadu_ps(src), _mm256_loadu_ps(src + lds),
+                        _mm256_loadu_ps(src + 2 * lds), _mm256_loadu_ps(src + 3 * lds),
+                        _mm256_loadu_ps(src + 4 * lds), _mm256_loadu_ps(src + 5 * lds),
+                        _mm256_loadu_ps(src + 6 * lds), _mm256_loadu_ps(src + 7 * lds), dst, ldd);
+}
+
 /// Packs a 6 × 8 block of row-major A (six rows of eight floats, row stride `lda`) as eight
 /// groups of six: dst[p·6 + r] = src[r·lda + p] — the gemm A-panel layout, by the 8×8 transpose
-/// above with two zero rows. Each group is stored as eight floats, in order, so every store's
-/// last two (zero) floats are overwritten by the next group: the call writes dst[0 ..< 50],
-/// two floats past the block, which the caller must own.
+/// with two zero rows, stored with a row stride of 6. The rows are stored in order as eight
+/// floats each, so every store's last two (zero) floats are overwritten by the next group: the
+/// call writes dst[0 ..< 50], two floats past the block, which the caller must own.
 static inline __attribute__((always_inline)) void gb_pack_a6x8(const float *src, long lda, float *dst) {
-    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lda);
-    __m256 r2 = _mm256_loadu_ps(src + 2 * lda), r3 = _mm256_loadu_ps(src + 3 * lda);
-    __m256 r4 = _mm256_loadu_ps(src + 4 * lda), r5 = _mm256_loadu_ps(src + 5 * lda);
     __m256 zero = _mm256_setzero_ps();
-    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-    __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 s4 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(1, 0, 1, 0)), s5 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 s6 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(1, 0, 1, 0)), s7 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(3, 2, 3, 2));
-    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(s0, s4, 0x20));
-    _mm256_storeu_ps(dst + 6, _mm256_permute2f128_ps(s1, s5, 0x20));
-    _mm256_storeu_ps(dst + 12, _mm256_permute2f128_ps(s2, s6, 0x20));
-    _mm256_storeu_ps(dst + 18, _mm256_permute2f128_ps(s3, s7, 0x20));
-    _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(s0, s4, 0x31));
-    _mm256_storeu_ps(dst + 30, _mm256_permute2f128_ps(s1, s5, 0x31));
-    _mm256_storeu_ps(dst + 36, _mm256_permute2f128_ps(s2, s6, 0x31));
-    _mm256_storeu_ps(dst + 42, _mm256_permute2f128_ps(s3, s7, 0x31));
+    gb_transpose8_store(_mm256_loadu_ps(src), _mm256_loadu_ps(src + lda),
+                        _mm256_loadu_ps(src + 2 * lda), _mm256_loadu_ps(src + 3 * lda),
+                        _mm256_loadu_ps(src + 4 * lda), _mm256_loadu_ps(src + 5 * lda),
+                        zero, zero, dst, 6);
 }
 
 /// min(a, b) per lane with `vminps` semantics: b when either is NaN (tanh relies on it to cap
