@@ -48,7 +48,9 @@ extension Fast {
     /// copy), then a 6×16 register-blocked FMA micro-kernel runs over the panels. Partial edge
     /// tiles are zero-padded in the panels, so they run through the same micro-kernel and only
     /// their store is masked. Scratch: one A block and one B block in the calling thread's
-    /// kept scratch memory (`threadScratch`).
+    /// kept scratch memory (`threadScratch`). Small products whose B fits in L1
+    /// (`prefersUnpacked`) skip the packing: the same micro-kernel reads A and B where they
+    /// are (`gemmUnpacked`, Fast+GemmUnpacked.swift).
     ///
     /// - Precondition: `lda`, `ldb`, `ldc` at least the row lengths they stride over;
     ///   C must not overlap A or B.
@@ -62,6 +64,28 @@ extension Fast {
             if !accumulate {
                 for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             }
+            return
+        }
+        if prefersUnpacked(transB: transB, m: m, n: n, k: k) {
+            gemmUnpacked(transA: transA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                         c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            gemmPacked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
+                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// `gemm` always through packed panels (same arguments): any size, either transpose.
+    /// Public so that benchmarks and tests can run each of `gemm`'s paths.
+    public static func gemmPacked(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        guard m > 0, n > 0, k > 0 else {
+            // Empty products (nothing, or zeros) need no panels.
+            gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                 c: c, ldc: ldc, accumulate: accumulate)
             return
         }
         let mr = gemmMR, nr = gemmNR

@@ -37,26 +37,7 @@ extension Fast {
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool, rows: Int, cols: Int
     ) {
-        let acc = accumulate6x16(kc: kc, a: a, b: b)
-        if cols == 16 {
-            // Bottom edge: whole rows, stored straight from the registers.
-            acc.store(to: c, ldc: ldc, addToC: addToC, rows: rows)
-            return
-        }
-        // Spill the tile to the stack (6×16 floats), then copy the valid part.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 96) { buffer in
-            guard let tile = buffer.baseAddress else { return }
-            acc.store(to: tile, ldc: 16, addToC: false)
-            for r in 0..<rows {
-                let row = c + r * ldc
-                let src = tile + r * 16
-                if addToC {
-                    for j in 0..<cols { row[j] += src[j] }
-                } else {
-                    for j in 0..<cols { row[j] = src[j] }
-                }
-            }
-        }
+        accumulate6x16(kc: kc, a: a, b: b).store(to: c, ldc: ldc, addToC: addToC, rows: rows, cols: cols)
     }
 }
 
@@ -75,6 +56,30 @@ struct Tile6x16 {
         Tile6x16.storeRow(c30, c31, to: c + 3 * ldc, addToC: addToC)
         Tile6x16.storeRow(c40, c41, to: c + 4 * ldc, addToC: addToC)
         Tile6x16.storeRow(c50, c51, to: c + 5 * ldc, addToC: addToC)
+    }
+
+    /// Stores only the top-left `rows × cols` part (rows ≤ 6, cols ≤ 16).
+    @inline(__always)
+    func store(to c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool, rows: Int, cols: Int) {
+        if cols == 16 {
+            // Bottom edge: whole rows, stored straight from the registers.
+            if rows == 6 { store(to: c, ldc: ldc, addToC: addToC) } else { store(to: c, ldc: ldc, addToC: addToC, rows: rows) }
+            return
+        }
+        // Spill the tile to the stack (6×16 floats), then copy the valid part.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 96) { buffer in
+            guard let tile = buffer.baseAddress else { return }
+            store(to: tile, ldc: 16, addToC: false)
+            for r in 0..<rows {
+                let row = c + r * ldc
+                let src = tile + r * 16
+                if addToC {
+                    for j in 0..<cols { row[j] += src[j] }
+                } else {
+                    for j in 0..<cols { row[j] = src[j] }
+                }
+            }
+        }
     }
 
     /// Stores only the first `rows` (< 6) rows.

@@ -18,10 +18,13 @@ final class FastGemmTests: XCTestCase {
         subscript(i: Int, j: Int) -> Float { data[i * ld + j] }
     }
 
+    /// Which of gemm's ways to run: as dispatched, or one path forced.
+    enum Path: String { case dispatch, packed, unpacked }
+
     /// Runs one product and checks every element of C (and that C's padding is untouched).
     func check(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, accumulate: Bool, pad: Int,
-        rng: inout SplitMix, file: StaticString = #filePath, line: UInt = #line
+        path: Path = .dispatch, rng: inout SplitMix, file: StaticString = #filePath, line: UInt = #line
     ) {
         // Stored shapes: A is m×k (or k×m when transposed), B is k×n (or n×k).
         let a = transA
@@ -35,10 +38,23 @@ final class FastGemmTests: XCTestCase {
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.data.withUnsafeMutableBufferPointer { pc in
-                    Fast.gemm(
-                        transA: transA, transB: transB, m: m, n: n, k: k,
-                        a: pa.baseAddress!, lda: a.ld, b: pb.baseAddress!, ldb: b.ld,
-                        c: pc.baseAddress!, ldc: c.ld, accumulate: accumulate)
+                    switch path {
+                    case .dispatch:
+                        Fast.gemm(
+                            transA: transA, transB: transB, m: m, n: n, k: k,
+                            a: pa.baseAddress!, lda: a.ld, b: pb.baseAddress!, ldb: b.ld,
+                            c: pc.baseAddress!, ldc: c.ld, accumulate: accumulate)
+                    case .packed:
+                        Fast.gemmPacked(
+                            transA: transA, transB: transB, m: m, n: n, k: k,
+                            a: pa.baseAddress!, lda: a.ld, b: pb.baseAddress!, ldb: b.ld,
+                            c: pc.baseAddress!, ldc: c.ld, accumulate: accumulate)
+                    case .unpacked:
+                        Fast.gemmUnpacked(
+                            transA: transA, m: m, n: n, k: k,
+                            a: pa.baseAddress!, lda: a.ld, b: pb.baseAddress!, ldb: b.ld,
+                            c: pc.baseAddress!, ldc: c.ld, accumulate: accumulate)
+                    }
                 }
             }
         }
@@ -64,7 +80,7 @@ final class FastGemmTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(
             worst, 1,
-            "gemm transA=\(transA) transB=\(transB) m=\(m) n=\(n) k=\(k) acc=\(accumulate) pad=\(pad): "
+            "gemm (\(path)) transA=\(transA) transB=\(transB) m=\(m) n=\(n) k=\(k) acc=\(accumulate) pad=\(pad): "
                 + "error/bound \(worst) at \(worstAt)",
             file: file, line: line)
     }
@@ -83,6 +99,44 @@ final class FastGemmTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Each path on its own, on sizes where `gemm` would pick the other one too: the packed
+    /// panels for small products, the in-place reads for every row and column edge (rows past
+    /// the bottom reread a valid row; a partial strip of B is copied), depths past one block,
+    /// and the MC row blocks.
+    func testBothPathsOnAwkwardSizes() {
+        var rng = SplitMix(seed: 4)
+        let shapes = [(1, 1, 1), (5, 7, 3), (6, 16, 8), (7, 17, 9), (13, 33, 64), (64, 64, 64),
+                      (65, 15, 1), (145, 31, 257), (150, 48, 40), (33, 129, 300), (300, 20, 17)]
+        for (m, n, k) in shapes {
+            for transA in [false, true] {
+                for (i, path) in [Path.packed, .unpacked].enumerated() {
+                    check(transA: transA, transB: false, m: m, n: n, k: k,
+                          accumulate: (m + i) % 2 == 0, pad: (n + i) % 3, path: path, rng: &rng)
+                }
+                check(transA: transA, transB: true, m: m, n: n, k: k,
+                      accumulate: m % 2 == 1, pad: 2, path: .packed, rng: &rng)
+            }
+        }
+        // Empty products through either path: nothing, or zeros when not accumulating.
+        for path in [Path.packed, .unpacked] {
+            check(transA: false, transB: false, m: 3, n: 5, k: 0, accumulate: false, pad: 1, path: path, rng: &rng)
+            check(transA: true, transB: false, m: 0, n: 5, k: 4, accumulate: false, pad: 1, path: path, rng: &rng)
+        }
+    }
+
+    /// The choice between the paths: small B, or few rows of A with B up to 512 KiB, and never a
+    /// transposed B (its columns are not contiguous).
+    func testPathChoice() {
+        XCTAssertTrue(Fast.prefersUnpacked(transB: false, m: 64, n: 64, k: 64))
+        XCTAssertTrue(Fast.prefersUnpacked(transB: false, m: 1000, n: 64, k: 256))
+        XCTAssertTrue(Fast.prefersUnpacked(transB: false, m: 32, n: 512, k: 128))
+        XCTAssertTrue(Fast.prefersUnpacked(transB: false, m: 64, n: 128, k: 784))
+        XCTAssertFalse(Fast.prefersUnpacked(transB: true, m: 64, n: 64, k: 64))
+        XCTAssertFalse(Fast.prefersUnpacked(transB: false, m: 1000, n: 32, k: 512))
+        XCTAssertFalse(Fast.prefersUnpacked(transB: false, m: 256, n: 256, k: 256))
+        XCTAssertFalse(Fast.prefersUnpacked(transB: false, m: 32, n: 512, k: 512))
     }
 
     func testBlockBoundaries() {

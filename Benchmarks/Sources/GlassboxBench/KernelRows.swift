@@ -40,9 +40,42 @@ func kernelRows() -> [(name: String, run: () -> Measurement)] { [
     layerNormRow(),
     adamRow(),
     gemmShapeRow("gemm_l1_144x64x256", m: 144, n: 64, k: 256),
+    gemmShapeRow("gemm_1thread_96", m: 96, n: 96, k: 96),
+    gemmShapeRow("gemm_1thread_128", m: 128, n: 128, k: 128),
+] + gemmPathRows() + [
     gemmShapeRow("gemm_1thread_512", m: 512, n: 512, k: 512),
     gemmShapeRow("gemm_1thread_1020", m: 1020, n: 1020, k: 1020),
 ] }
+
+/// Diagnostics: the same product through each of `Fast.gemm`'s two paths (packed panels, or
+/// A and B read in place), to choose `Fast.prefersUnpacked`'s limits by interleaved timing,
+/// e.g. `glassbox-bench --interleave gemm_96_packed gemm_96_unpacked`.
+func gemmPathRows() -> [(name: String, run: () -> Measurement)] {
+    // (name, m, n, k, transA): squares, the MLP's dW1 = xᵀ·dh and the LSTM's recurrent product.
+    let shapes = [("64", 64, 64, 64, false), ("96", 96, 96, 96, false), ("128", 128, 128, 128, false),
+                  ("192", 192, 192, 192, false), ("256", 256, 256, 256, false),
+                  ("mlp_dw1", 784, 128, 64, true), ("lstm_h", 32, 512, 128, false),
+                  ("mlp_fwd", 64, 128, 784, false), ("m32_k512", 32, 512, 512, false),
+                  ("m64_n1024", 64, 1024, 256, false), ("m128_n512", 128, 512, 128, false)]
+    return shapes.flatMap { name, m, n, k, transA in
+        [false, true].map { unpacked in
+            ("gemm_\(name)_\(unpacked ? "unpacked" : "packed")", {
+                let a = Buffer(randomArray(m * k, seed: 1)), b = Buffer(randomArray(k * n, seed: 2))
+                let c = Buffer(m * n)
+                let lda = transA ? m : k
+                return measure("gemm_\(name)_\(unpacked ? "unpacked" : "packed")", flops: 2 * Double(m * n * k)) {
+                    if unpacked {
+                        Fast.gemmUnpacked(transA: transA, m: m, n: n, k: k, a: a.p, lda: lda,
+                                          b: b.p, ldb: n, c: c.p, ldc: n, accumulate: false)
+                    } else {
+                        Fast.gemmPacked(transA: transA, transB: false, m: m, n: n, k: k, a: a.p, lda: lda,
+                                        b: b.p, ldb: n, c: c.p, ldc: n, accumulate: false)
+                    }
+                }
+            })
+        }
+    }
+}
 
 /// Diagnostics (not in the issue's table): rectangular single-threaded products.
 func gemmShapeRow(_ name: String, m: Int, n: Int, k: Int) -> (String, () -> Measurement) {
