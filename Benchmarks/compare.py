@@ -7,7 +7,10 @@ Each round goes row by row: the Glassbox benchmark binary for that row (one proc
 line), then the same work in NumPy (and PyTorch) with the same timing method (one warm-up call;
 enough calls per sample for a sample to last 20 ms; 15 samples; median and minimum per call),
 Glassbox first in even rounds and last in odd ones, so that all sides of a row see the same
-machine load; the reported time of a row is the median over rounds of the per-round medians. The ratio is NumPy time / Glassbox time (> 1: Glassbox is faster).
+machine load; before each side the script waits until the previous side's library threads have
+stopped spinning (OpenBLAS's spin ~0.1 s after each call and would share a core with the
+next). The reported time of a row is the median over rounds of the per-round medians. The ratio
+is NumPy time / Glassbox time (> 1: Glassbox is faster).
 
 When PyTorch can be imported, the same work runs in PyTorch too, in the same rounds (the
 `PyTorch` column, and PyTorch ÷ Glassbox); otherwise that column holds the reference figures from
@@ -537,9 +540,23 @@ def main():
         torch_cpu[n].append(m["cpu_s"])
         torch.set_num_threads(2)
 
+    def settle(limit_s=1.0):
+        """Waits until this process's library threads stop spinning. After a call, OpenBLAS's
+        workers keep spinning for ~0.1 s (about 130 ms of CPU time measured on this machine),
+        and PyTorch's OpenMP workers briefly: a Glassbox run started then shares a core with
+        them (its 1024² two-thread product measured 5 % slower right after NumPy's than after
+        a pause, single samples up to 60 %). Quiet = under 1 ms of CPU in a 20 ms sleep."""
+        deadline = time.perf_counter() + limit_s
+        while time.perf_counter() < deadline:
+            c0 = time.process_time()
+            time.sleep(0.02)
+            if time.process_time() - c0 < 0.001:
+                return
+
     # Row by row: each row's Glassbox, NumPy and PyTorch runs follow one another, Glassbox first
     # in even rounds and last in odd ones, so that the machine's swings in speed (tens of
-    # percent, lasting seconds) fall on the three sides of a row alike.
+    # percent, lasting seconds) fall on the three sides of a row alike. Before each side,
+    # `settle` lets the previous side's threads go idle.
     order = names + [n for n in swift_names if n not in names]
     for r in range(args.rounds):
         for n in order:
@@ -551,6 +568,7 @@ def main():
             if n in torch_runs:
                 steps.append(lambda n=n: run_torch(n))
             for step in (steps if r % 2 == 0 else reversed(steps)):
+                settle()
                 step()
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     blas_threads(os.cpu_count() or 1)
