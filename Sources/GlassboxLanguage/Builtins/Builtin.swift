@@ -199,23 +199,23 @@ struct Arguments {
 
     // MARK: Conversions
 
-    func asTensor(_ v: Value, _ r: SourceRange, _ what: String) throws -> Tensor {
+    func asTensor(_ v: Value, _ r: SourceRange, _ what: @autoclosure () -> String) throws -> Tensor {
         if case .tensor(let t) = v { return t }
-        throw RuntimeError(.type, "\(what) must be a tensor or number, got a \(v.typeName)", r)
+        throw RuntimeError(.type, "\(what()) must be a tensor or number, got a \(v.typeName)", r)
     }
 
-    func asFloat(_ v: Value, _ r: SourceRange, _ what: String) throws -> Float {
-        let t = try asTensor(v, r, what)
+    func asFloat(_ v: Value, _ r: SourceRange, _ what: @autoclosure () -> String) throws -> Float {
+        let t = try asTensor(v, r, what())
         guard let x = t.scalarValue, t.rank == 0 || t.count == 1 else {
-            throw RuntimeError(.type, "\(what) must be a single number, got a tensor of shape \(shapeText(t.shape))", r)
+            throw RuntimeError(.type, "\(what()) must be a single number, got a tensor of shape \(shapeText(t.shape))", r)
         }
         return x
     }
 
-    func asInt(_ v: Value, _ r: SourceRange, _ what: String) throws -> Int {
-        let x = try asFloat(v, r, what)
+    func asInt(_ v: Value, _ r: SourceRange, _ what: @autoclosure () -> String) throws -> Int {
+        let x = try asFloat(v, r, what())
         guard let n = wholeNumber(x) else {
-            throw RuntimeError(.value, "\(what) must be a whole number, got \(ValueFormatter().number(x))", r)
+            throw RuntimeError(.value, "\(what()) must be a whole number, got \(ValueFormatter().number(x))", r)
         }
         return n
     }
