@@ -32,11 +32,14 @@ struct Measurement {
     var iterationsPerSample: Int
     /// Floating-point operations per call, when the row is a matmul (for GFLOPS).
     var flops: Double?
+    /// Every sample's time per call, sorted: the spread behind the median.
+    var sampleTimes: [Double] = []
 
     var json: String {
         var s = "{\"name\": \"\(name)\", \"median_s\": \(median), \"min_s\": \(min), \"cpu_s\": \(cpu), "
         s += "\"samples\": \(samples), \"iterations\": \(iterationsPerSample)"
         if let flops { s += ", \"flops\": \(flops)" }
+        if !sampleTimes.isEmpty { s += ", \"samples_s\": [" + sampleTimes.map { "\($0)" }.joined(separator: ", ") + "]" }
         return s + "}"
     }
 }
@@ -68,7 +71,7 @@ func measure(
     cpuTimes.sort()
     return Measurement(
         name: name, median: times[times.count / 2], min: times[0], cpu: cpuTimes[cpuTimes.count / 2], samples: samples,
-        iterationsPerSample: iterations, flops: flops)
+        iterationsPerSample: iterations, flops: flops, sampleTimes: times)
 }
 
 // MARK: - Data
