@@ -86,9 +86,18 @@ TARGETS = {
 
 def measure(fn, samples=15, sample_seconds=0.02):
     """Same method as Benchmarks/Sources/GlassboxBench/Harness.swift."""
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-9)
+    fn()  # warm-up
+    # Calibrate on warm calls for a quarter of a sample (timed from the warm-up call alone, a
+    # row whose first call is slow got samples of one or two calls).
+    # The median call, so that the warm-up's after-effects (a slow second call) do not count.
+    start, call_times = time.perf_counter(), []
+    while True:
+        t = time.perf_counter()
+        fn()
+        call_times.append(time.perf_counter() - t)
+        if time.perf_counter() - start >= sample_seconds / 4:
+            break
+    once = max(sorted(call_times)[len(call_times) // 2], 1e-9)
     iterations = max(1, int(sample_seconds / once))
     times, cpu = [], []
     for _ in range(samples):

@@ -44,9 +44,9 @@ struct Measurement {
     }
 }
 
-/// Times `body` the same way `Benchmarks/compare.py` times NumPy: one warm-up call, then
-/// enough calls per sample for a sample to last `sampleSeconds`, then `samples` samples;
-/// reports the median and the minimum time per call.
+/// Times `body` the same way `Benchmarks/compare.py` times NumPy: one warm-up call, then warm
+/// calls for a quarter of `sampleSeconds` to find the time per call, then `samples` samples of
+/// enough calls to last `sampleSeconds` each; reports the median and the minimum time per call.
 func measure(
     _ name: String, flops: Double? = nil, samples: Int = 15, sampleSeconds: Double = 0.02,
     _ body: @escaping () -> Void
@@ -55,9 +55,19 @@ func measure(
         Interleaved.bodies.append((name: name, flops: flops, body: body))
         return Measurement(name: name, median: 0, min: 0, cpu: 0, samples: 0, iterationsPerSample: 0, flops: flops)
     }
+    body()   // warm-up: first-touch page faults, lazily built state, cold caches
+    // Calibration on warm calls, for at least a quarter of a sample: timed from the warm-up
+    // call alone, a row whose first call is slow got samples of one or two calls (measured:
+    // `mlp_step_tensors` one call per sample, `matmul_64` 2.4 ms samples instead of 20 ms).
+    // The median call, so that the warm-up's after-effects (a slow second call) do not count.
     var start = now()
-    body()
-    let once = max(now() - start, 1e-9)
+    var callTimes: [Double] = []
+    repeat {
+        let t = now()
+        body()
+        callTimes.append(now() - t)
+    } while now() - start < sampleSeconds / 4
+    let once = max(callTimes.sorted()[callTimes.count / 2], 1e-9)
     let iterations = max(1, Int(sampleSeconds / once))
     var times: [Double] = [], cpuTimes: [Double] = []
     for _ in 0..<samples {
