@@ -108,37 +108,15 @@ struct Tile6x16 {
 }
 
 extension Fast {
-    /// Σₚ Ã[p, r]·B̃[p, j] for the 6×16 tile, in registers.
+    /// Σₚ Ã[p, r]·B̃[p, j] for the 6×16 tile, in registers: the in-place loop
+    /// (`accumulate6x16Unpacked`) over packed panels, where A's six rows are adjacent floats
+    /// (Ã[p, r] = a[6p + r]) and B's rows are 16 floats apart. With these constants inlined the
+    /// loop compiles to one A pointer with six broadcast offsets, as a loop written for the
+    /// panels does (checked in objdump: 6 `vbroadcastss`, 12 `vfmadd231ps`, 2 loads per step).
     @inline(__always)
     static func accumulate6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>) -> Tile6x16 {
-        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-        var pa = a
-        var pb = UnsafeRawPointer(b)
-        for _ in 0..<kc {
-            let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            var s = SIMD8<Float>(repeating: pa[0])
-            c00.addProduct(s, b0); c01.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: pa[1])
-            c10.addProduct(s, b0); c11.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: pa[2])
-            c20.addProduct(s, b0); c21.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: pa[3])
-            c30.addProduct(s, b0); c31.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: pa[4])
-            c40.addProduct(s, b0); c41.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: pa[5])
-            c50.addProduct(s, b0); c51.addProduct(s, b1)
-            pa += 6
-            pb += 64
-        }
-        return Tile6x16(
-            c00: c00, c01: c01, c10: c10, c11: c11, c20: c20, c21: c21,
-            c30: c30, c31: c31, c40: c40, c41: c41, c50: c50, c51: c51)
+        accumulate6x16Unpacked(
+            kc: kc, step: gemmMR, a0: a, a1: a + 1, a2: a + 2, a3: a + 3, a4: a + 4, a5: a + 5,
+            b: b, ldb: gemmNR)
     }
 }
