@@ -108,15 +108,57 @@ struct Tile6x16 {
 }
 
 extension Fast {
-    /// Σₚ Ã[p, r]·B̃[p, j] for the 6×16 tile, in registers: the in-place loop
-    /// (`accumulate6x16Unpacked`) over packed panels, where A's six rows are adjacent floats
-    /// (Ã[p, r] = a[6p + r]) and B's rows are 16 floats apart. With these constants inlined the
-    /// loop compiles to one A pointer with six broadcast offsets, as a loop written for the
-    /// panels does (checked in objdump: 6 `vbroadcastss`, 12 `vfmadd231ps`, 2 loads per step).
+    /// Σₚ Ã[p, r]·B̃[p, j] for the 6×16 tile from packed panels (Ã[p, r] = a[6p + r], B̃ rows 16
+    /// floats apart). Inlined with these constants the general loop below compiles to one A
+    /// pointer with six broadcast offsets (checked in objdump: 6 `vbroadcastss`, 12
+    /// `vfmadd231ps`, 2 loads per step).
     @inline(__always)
     static func accumulate6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>) -> Tile6x16 {
-        accumulate6x16Unpacked(
+        accumulate6x16(
             kc: kc, step: gemmMR, a0: a, a1: a + 1, a2: a + 2, a3: a + 3, a4: a + 4, a5: a + 5,
             b: b, ldb: gemmNR)
+    }
+
+    /// Σₚ A[r, p]·B[p, j] for a 6×16 tile, in registers, with A[r, p] = a_r[p·step] and
+    /// B[p, j] = b[p·ldb + j] for j < 16: the one depth loop of both gemm paths. Packed panels
+    /// are the case a_r = a + r, step 6, ldb 16; the unpacked path passes six rows of A (or, for
+    /// a transposed A, six adjacent floats of a stored row) and B's rows where they are.
+    @inline(__always)
+    static func accumulate6x16(
+        kc: Int, step: Int,
+        a0: UnsafePointer<Float>, a1: UnsafePointer<Float>, a2: UnsafePointer<Float>,
+        a3: UnsafePointer<Float>, a4: UnsafePointer<Float>, a5: UnsafePointer<Float>,
+        b: UnsafePointer<Float>, ldb: Int
+    ) -> Tile6x16 {
+        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+        var offset = 0
+        var pb = UnsafeRawPointer(b)
+        let bStride = ldb * MemoryLayout<Float>.stride
+        for _ in 0..<kc {
+            let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            var s = SIMD8<Float>(repeating: a0[offset])
+            c00.addProduct(s, b0); c01.addProduct(s, b1)
+            s = SIMD8<Float>(repeating: a1[offset])
+            c10.addProduct(s, b0); c11.addProduct(s, b1)
+            s = SIMD8<Float>(repeating: a2[offset])
+            c20.addProduct(s, b0); c21.addProduct(s, b1)
+            s = SIMD8<Float>(repeating: a3[offset])
+            c30.addProduct(s, b0); c31.addProduct(s, b1)
+            s = SIMD8<Float>(repeating: a4[offset])
+            c40.addProduct(s, b0); c41.addProduct(s, b1)
+            s = SIMD8<Float>(repeating: a5[offset])
+            c50.addProduct(s, b0); c51.addProduct(s, b1)
+            offset += step
+            pb += bStride
+        }
+        return Tile6x16(
+            c00: c00, c01: c01, c10: c10, c11: c11, c20: c20, c21: c21,
+            c30: c30, c31: c31, c40: c40, c41: c41, c50: c50, c51: c51)
     }
 }

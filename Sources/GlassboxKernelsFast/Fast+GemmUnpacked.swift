@@ -81,7 +81,7 @@ extension Fast {
             // Element (r, p) of this tile of op(A) is at a_r[p·step].
             let last = tileRows - 1
             let (first, rowStep, step) = transA ? (a + ir, 1, lda) : (a + ir * lda, lda, 1)
-            let acc = accumulate6x16Unpacked(
+            let acc = accumulate6x16(
                 kc: k, step: step,
                 a0: first, a1: first + min(1, last) * rowStep, a2: first + min(2, last) * rowStep,
                 a3: first + min(3, last) * rowStep, a4: first + min(4, last) * rowStep,
@@ -94,46 +94,5 @@ extension Fast {
             }
             ir += mr
         }
-    }
-
-    /// Σₚ A[r, p]·B[p, j] for a 6×16 tile read in place: A[r, p] = a_r[p·step], B[p, j] =
-    /// b[p·ldb + j] for j < 16.
-    @inline(__always)
-    static func accumulate6x16Unpacked(
-        kc: Int, step: Int,
-        a0: UnsafePointer<Float>, a1: UnsafePointer<Float>, a2: UnsafePointer<Float>,
-        a3: UnsafePointer<Float>, a4: UnsafePointer<Float>, a5: UnsafePointer<Float>,
-        b: UnsafePointer<Float>, ldb: Int
-    ) -> Tile6x16 {
-        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-        var offset = 0
-        var pb = UnsafeRawPointer(b)
-        let bStride = ldb * MemoryLayout<Float>.stride
-        for _ in 0..<kc {
-            let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            var s = SIMD8<Float>(repeating: a0[offset])
-            c00.addProduct(s, b0); c01.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: a1[offset])
-            c10.addProduct(s, b0); c11.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: a2[offset])
-            c20.addProduct(s, b0); c21.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: a3[offset])
-            c30.addProduct(s, b0); c31.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: a4[offset])
-            c40.addProduct(s, b0); c41.addProduct(s, b1)
-            s = SIMD8<Float>(repeating: a5[offset])
-            c50.addProduct(s, b0); c51.addProduct(s, b1)
-            offset += step
-            pb += bStride
-        }
-        return Tile6x16(
-            c00: c00, c01: c01, c10: c10, c11: c11, c20: c20, c21: c21,
-            c30: c30, c31: c31, c40: c40, c41: c41, c50: c50, c51: c51)
     }
 }
