@@ -64,12 +64,12 @@ public enum JSON {
             switch ev.event {
             case .op(let op):
                 let v = op.outputs.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string(op.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
+                items.append("{\"step\": \(string(op.op.name)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
             case .backwardStart(_, let seed):
                 items.append("{\"step\": \"backward\", \"formula\": \(string(ev.text)), \"value\": \(tensor(seed))}")
             case .backward(let b):
                 let v = b.inputGradients.compactMap { $0 }.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string("∂" + b.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
+                items.append("{\"step\": \(string("∂" + b.op.name)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
             }
         }
         return "[" + items.joined(separator: ", ") + "]"

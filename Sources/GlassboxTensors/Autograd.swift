@@ -47,8 +47,8 @@ struct OutputReference {
 /// One recorded op: which tensors went in, which came out, and how to turn the gradients of the
 /// outputs into gradients of the inputs.
 final class Node {
-    /// The op's name, shown by `explain backward(y)`.
-    let op: String
+    /// The op, shown by `explain backward(y)` with its spec's derivative.
+    let op: Op
     var inputs: [Tensor]
     var outputs: [OutputReference]
     let outputShapes: [[Int]]
@@ -64,7 +64,7 @@ final class Node {
     /// return new tensors.
     var backward: (([Tensor], [Tensor?]) throws -> [Tensor?])?
 
-    init(op: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor], [Tensor?]) throws -> [Tensor?]) {
+    init(op: Op, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor], [Tensor?]) throws -> [Tensor?]) {
         self.op = op
         self.inputs = inputs
         self.outputs = outputs.map { OutputReference($0) }
@@ -114,14 +114,14 @@ extension Tensor {
 
     /// Records that `self` was computed by `op` from `inputs`; `backward` maps ∂y/∂self to the
     /// gradients of the inputs.
-    func record(_ op: String, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+    func record(_ op: Op, _ inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
         needsGrad = true
         node = Node(op: op, inputs: inputs, outputs: [self]) { upstream, _ in try backward(upstream[0]) }
     }
 
     /// Records an op with several outputs (`lstm_cell`): one node shared by all of them. The rule
     /// gets the upstream gradients and the accumulation targets (`Node.backward`).
-    static func record(_ op: String, outputs: [Tensor], inputs: [Tensor],
+    static func record(_ op: Op, outputs: [Tensor], inputs: [Tensor],
                        backward: @escaping ([Tensor], [Tensor?]) throws -> [Tensor?]) {
         let node = Node(op: op, inputs: inputs, outputs: outputs, backward: backward)
         for t in outputs {
@@ -240,7 +240,7 @@ public enum Autograd {
                 passed.append(g)
                 continue
             }
-            let contribution = try Ops.sumTo(g, input.shape, op: node.op).contiguous(op: "backward")
+            let contribution = try Ops.sumTo(g, input.shape, op: node.op.name).contiguous(op: "backward")
             passed.append(contribution)
             if let previous = input.grad {
                 if inPlace && input.gradIsOwned {

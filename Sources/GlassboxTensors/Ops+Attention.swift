@@ -1,4 +1,16 @@
 /// Scaled dot-product attention (Vaswani et al. 2017) and the causal mask.
+
+extension OpSpec {
+    /// Fused: its steps are its intermediates (`masked_scores` only with a mask).
+    static let attention = OpSpec(
+        .attention, .layer,
+        derivative: .rule { o in
+            DerivativeRule(
+                local: "P = softmax(S), S = Q·Kᵀ/√d_k (+ M), O = P·V; ∂P = \(o.g.text)·Vᵀ; ∂S = P ⊙ (∂P − Σⱼ (∂P ⊙ P)ⱼ)",
+                gradients: ["∂S·K/√d_k", "∂Sᵀ·Q/√d_k", "Pᵀ·\(o.g.text)", nil])
+        }, intermediates: ["scores", "scaled_scores", "masked_scores", "weights", "output"])
+}
+
 extension Ops {
 
     /// attention(Q, K, V, mask) = softmax(Q·Kᵀ/√d_k + M)·V over the last two axes.
@@ -10,7 +22,7 @@ extension Ops {
     /// Trace intermediates: `scores` = Q·Kᵀ, `scaled_scores` = scores/√d_k, `masked_scores`
     /// (only with a mask), `weights` = the softmax, `output`.
     public static func attention(_ q: Tensor, _ k: Tensor, _ v: Tensor, mask: Tensor? = nil) throws -> Tensor {
-        let name = "attention"
+        let name = Op.attention.name
         guard q.rank >= 2, k.rank == q.rank, v.rank == q.rank else {
             throw TensorError.invalidArgument(op: name, message: "Q, K and V must have the same rank ≥ 2, got shapes "
                 + "\(TensorError.format(q.shape)), \(TensorError.format(k.shape)) and \(TensorError.format(v.shape))")
@@ -51,7 +63,7 @@ extension Ops {
 
         let inputs = mask.map { [q, k, v, $0] } ?? [q, k, v]
         if Tensor.recording(inputs) {
-            out.record(name, inputs) { g in
+            out.record(.attention, inputs) { g in
                 let gc = try g.contiguous(op: name)
                 let dq = try Tensor.uninitialized(q.shape, op: name), dk = try Tensor.uninitialized(k.shape, op: name)
                 let dvT = try Tensor.uninitialized(v.shape, op: name)
@@ -66,7 +78,7 @@ extension Ops {
             var steps: [(name: String, value: Tensor)] = [("scores", scores), ("scaled_scores", scaled)]
             if let masked { steps.append(("masked_scores", masked)) }
             steps += [("weights", weights), ("output", out)]
-            listener.opDidRun(OpEvent(op: name, inputs: inputs, outputs: [out], intermediates: steps,
+            listener.opDidRun(OpEvent(op: .attention, inputs: inputs, outputs: [out], intermediates: steps,
                                       attributes: [("scale", "1/√\(d)")]))
         }
         return out
@@ -76,7 +88,7 @@ extension Ops {
     public static func causalMask(_ n: Int) throws -> Tensor {
         let y = try Tensor.uninitialized([n, n], op: "causal_mask")
         Kernels.causalMask(y.pointer, n: n)
-        report("causal_mask", y)
+        report(.causalMask, y)
         return y
     }
 

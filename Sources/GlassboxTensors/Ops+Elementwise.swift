@@ -1,103 +1,120 @@
-/// Every differentiable operation of the language, as throwing static functions. Each op runs its
-/// forward kernel, records a node with its derivative rule when an input requires a gradient, and
-/// reports to `Trace.listener` when one is set.
-public enum Ops {}
+// MARK: - Binary arithmetic (NumPy broadcasting)
 
-// MARK: - Unary
-
-extension Ops {
-    /// −x
-    public static func neg(_ x: Tensor) throws -> Tensor { try unary(.neg, "neg", x) }
-    /// eˣ
-    public static func exp(_ x: Tensor) throws -> Tensor { try unary(.exp, "exp", x) }
-    /// ln x
-    public static func log(_ x: Tensor) throws -> Tensor { try unary(.log, "log", x) }
-    /// √x
-    public static func sqrt(_ x: Tensor) throws -> Tensor { try unary(.sqrt, "sqrt", x) }
-    /// |x|
-    public static func abs(_ x: Tensor) throws -> Tensor { try unary(.abs, "abs", x) }
-    /// tanh x
-    public static func tanh(_ x: Tensor) throws -> Tensor { try unary(.tanh, "tanh", x) }
-    /// σ(x) = 1 / (1 + e⁻ˣ)
-    public static func sigmoid(_ x: Tensor) throws -> Tensor { try unary(.sigmoid, "sigmoid", x) }
-    /// max(x, 0)
-    public static func relu(_ x: Tensor) throws -> Tensor { try unary(.relu, "relu", x) }
-    /// ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (Hendrycks & Gimpel 2016; tanh approximation as GPT-2)
-    public static func gelu(_ x: Tensor) throws -> Tensor { try unary(.gelu, "gelu", x) }
-
-    /// y = f(x) elementwise; backward dx = dy · f′(x) by `Kernels.unaryBackward`.
-    static func unary(_ op: UnaryOp, _ name: String, _ x: Tensor) throws -> Tensor {
-        let xc = try x.contiguous(op: name)
-        let y = try Tensor.uninitialized(like: xc, op: name)
-        Kernels.unary(op, y.pointer, xc.pointer, count: y.count)
-        if Tensor.recording(x) {
-            let savedY = y.detachedView()
-            y.record(name, [x]) { dy in
-                let dyc = try dy.contiguous(op: name)
-                let dx = try Tensor.uninitialized(like: xc, op: name)
-                Kernels.unaryBackward(op, dx: dx.pointer, dy: dyc.pointer, x: xc.pointer, y: savedY.pointer, count: dx.count)
-                return [dx]
+extension OpSpec {
+    static let add = OpSpec(
+        .add, .math, formula: { .infix($0.a(0), "+", $0.a(1), .sum, associative: true) },
+        derivative: .rule { o in DerivativeRule(parts: ["\(o.d(0)) = 1", "\(o.d(1)) = 1"], gradients: [o.g.text, o.g.text]) },
+        broadcasts: true)
+    static let sub = OpSpec(
+        .sub, .math, formula: { .infix($0.a(0), "−", $0.a(1), .sum, associative: false) },
+        derivative: .rule { o in
+            DerivativeRule(parts: ["\(o.d(0)) = 1", "\(o.d(1)) = −1"], gradients: [o.g.text, Formula.negate(o.g).text])
+        }, broadcasts: true)
+    static let mul = OpSpec(
+        .mul, .math,
+        formula: { o in .infix(o.a(0), o.inputs.contains { $0.count == 1 } ? "·" : "⊙", o.a(1), .product, associative: true) },
+        derivative: .rule { o in
+            DerivativeRule(parts: ["\(o.d(0)) = \(o.a(1).text)", "\(o.d(1)) = \(o.a(0).text)"],
+                           gradients: [o.times(o.g, o.a(1), scalar: o.isScalar(1)), o.times(o.g, o.a(0), scalar: o.isScalar(0))])
+        }, broadcasts: true)
+    static let div = OpSpec(
+        .div, .math, formula: { .infix($0.a(0), "/", $0.a(1), .product, associative: false) },
+        derivative: .rule { o in
+            let b2 = Formula.power(o.a(1), Formula("2"), exponentValue: 2)
+            return DerivativeRule(
+                parts: ["\(o.d(0)) = 1/\(o.a(1).operand(of: .atom))", "\(o.d(1)) = −\(o.a(0).operand(of: .product))/\(b2.text)"],
+                gradients: ["(\(o.g.text))/" + o.a(1).operand(of: .atom), "−" + o.times(o.g, o.a(0)) + "/" + b2.text])
+        }, broadcasts: true)
+    static let pow = OpSpec(
+        .pow, .math,
+        formula: { o in .power(o.a(0), o.a(1), exponentValue: o.isScalar(1) ? o.inputs[1].scalarValue : nil) },
+        derivative: .rule { o in
+            let lnA = "ln \(o.a(0).operand(of: .atom))"
+            if o.isScalar(1), let n = o.inputs[1].scalarValue {
+                let factor = powerFactor(o.a(0), n, number: o.number)
+                return DerivativeRule(parts: ["\(o.d(0)) = \(factor.text)", "\(o.d(1)) = \(o.out)·\(lnA)"],
+                                      gradients: [o.times(o.g, factor), "\(o.g.text) ⊙ \(o.out) ⊙ \(lnA)"])
             }
-        }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y])) }
-        return y
+            let b = o.a(1).operand(of: .product), a = o.a(0).operand(of: .atom)
+            return DerivativeRule(
+                parts: ["\(o.d(0)) = \(b)·\(a)^(\(o.a(1).text) − 1)", "\(o.d(1)) = \(o.out)·\(lnA)"],
+                gradients: [o.g.text + " ⊙ " + b + "·" + a + "^(" + o.a(1).text + " − 1)", "\(o.g.text) ⊙ \(o.out) ⊙ \(lnA)"])
+        }, broadcasts: true)
+    static let maximum = extremum(.maximum, ">")
+    static let minimum = extremum(.minimum, "<")
+
+    static func extremum(_ op: Op, _ cmp: String) -> OpSpec {
+        OpSpec(op, .math, formula: { .call(op == .maximum ? "max" : "min", $0.labels) },
+               derivative: .rule { o in
+                   let a = o.a(0).text, b = o.a(1).text
+                   return DerivativeRule(
+                       parts: ["\(o.d(0)) = 1 where \(a) \(cmp) \(b) (½ at a tie)", "\(o.d(1)) = 1 where \(b) \(cmp) \(a) (½ at a tie)"],
+                       gradients: ["\(o.g.text) ⊙ [\(a) \(cmp) \(b)]", "\(o.g.text) ⊙ [\(b) \(cmp) \(a)]"])
+               }, broadcasts: true)
+    }
+
+    /// n·a^(n−1) for a constant exponent n: `2·a`, `3·a²`, `0.5·a^(−0.5)`.
+    static func powerFactor(_ a: Formula, _ n: Float, number: (Float) -> String) -> Formula {
+        let coefficient = number(n)
+        let m = n - 1
+        if m == 0 { return Formula(coefficient) }
+        let base: Formula = m == 1 ? a : .power(a, Formula("(" + number(m) + ")"), exponentValue: m)
+        return .infix(Formula(coefficient), "·", base, .product, associative: true)
     }
 }
-
-// MARK: - Binary arithmetic (NumPy broadcasting)
 
 extension Ops {
     /// a + b
     public static func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(.add, "add", a, b)
+        let y = try elementwise(.add, .add, a, b)
         if Tensor.recording(a, b) {
-            y.record("add", [a, b]) { g in [g, g] }                       // ∂(a+b)/∂a = 1, ∂/∂b = 1
+            y.record(.add, [a, b]) { g in [g, g] }                       // ∂(a+b)/∂a = 1, ∂/∂b = 1
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "add", inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .add, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// a − b
     public static func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(.sub, "sub", a, b)
+        let y = try elementwise(.sub, .sub, a, b)
         if Tensor.recording(a, b) {
-            y.record("sub", [a, b]) { g in [g, b.requiresGrad ? try neg(g) : nil] }   // 1, −1
+            y.record(.sub, [a, b]) { g in [g, b.requiresGrad ? try neg(g) : nil] }   // 1, −1
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "sub", inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .sub, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// a ⊙ b
     public static func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(.mul, "mul", a, b)
+        let y = try elementwise(.mul, .mul, a, b)
         if Tensor.recording(a, b) {
-            y.record("mul", [a, b]) { g in                               // ∂(ab)/∂a = b, ∂/∂b = a
+            y.record(.mul, [a, b]) { g in                               // ∂(ab)/∂a = b, ∂/∂b = a
                 [a.requiresGrad ? try mul(g, b) : nil, b.requiresGrad ? try mul(g, a) : nil]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "mul", inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .mul, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// a / b
     public static func div(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(.div, "div", a, b)
+        let y = try elementwise(.div, .div, a, b)
         if Tensor.recording(a, b) {
-            y.record("div", [a, b]) { g in                               // ∂(a/b)/∂a = 1/b, ∂/∂b = −a/b²
+            y.record(.div, [a, b]) { g in                               // ∂(a/b)/∂a = 1/b, ∂/∂b = −a/b²
                 [a.requiresGrad ? try div(g, b) : nil,
                  b.requiresGrad ? try neg(div(mul(g, a), mul(b, b))) : nil]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "div", inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .div, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// aᵇ
     public static func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(.pow, "pow", a, b)
+        let y = try elementwise(.pow, .pow, a, b)
         if Tensor.recording(a, b) {
             let savedY = y.detachedView()
-            y.record("pow", [a, b]) { g in
+            y.record(.pow, [a, b]) { g in
                 // ∂aᵇ/∂a = b·aᵇ⁻¹;  ∂aᵇ/∂b = aᵇ·ln a, taken as 0 where a = 0 (as PyTorch)
                 let da = a.requiresGrad ? try mul(g, mul(b, pow(a, sub(b, Tensor(scalar: 1))))) : nil
                 let db = b.requiresGrad
@@ -105,66 +122,67 @@ extension Ops {
                 return [da, db]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: "pow", inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .pow, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// max(a, b) elementwise; at a tie each side gets half the gradient (as PyTorch).
-    public static func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try extremum(.maximum, "maximum", a, b) }
+    public static func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try extremum(.maximum, .maximum, a, b) }
 
     /// min(a, b) elementwise; at a tie each side gets half the gradient (as PyTorch).
-    public static func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try extremum(.minimum, "minimum", a, b) }
+    public static func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor { try extremum(.minimum, .minimum, a, b) }
 
-    static func extremum(_ op: BinaryOp, _ name: String, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(op, name, a, b)
+    static func extremum(_ kernel: BinaryOp, _ op: Op, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let y = try elementwise(kernel, op, a, b)
         if Tensor.recording(a, b) {
-            y.record(name, [a, b]) { g in
+            y.record(op, [a, b]) { g in
                 // ∂max(a,b)/∂a = 1 where a wins, ½ at a tie, 0 where b wins
-                let aWins = op == .maximum ? try greater(a, b) : try less(a, b)
-                let bWins = op == .maximum ? try greater(b, a) : try less(b, a)
+                let aWins = kernel == .maximum ? try greater(a, b) : try less(a, b)
+                let bWins = kernel == .maximum ? try greater(b, a) : try less(b, a)
                 let tie = try mul(equal(a, b), Tensor(scalar: 0.5))
                 return [a.requiresGrad ? try mul(g, add(aWins, tie)) : nil,
                         b.requiresGrad ? try mul(g, add(bWins, tie)) : nil]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: [a, b], outputs: [y])) }
         return y
     }
 
     /// The forward part of every binary op: fast paths for same shape, a one-element operand and
     /// a row, then the general strided loop.
     @inline(__always)
-    static func elementwise(_ op: BinaryOp, _ name: String, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    static func elementwise(_ kernel: BinaryOp, _ op: Op, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let name = op.name
         if a.isContiguous && b.isContiguous {
             if a.shape == b.shape {
                 let y = try Tensor.uninitialized(like: a, op: name)
-                Kernels.binary(op, y.pointer, a.pointer, b.pointer, count: y.count)
+                Kernels.binary(kernel, y.pointer, a.pointer, b.pointer, count: y.count)
                 return y
             }
             if b.rank <= a.rank && b.count == 1 {
                 let y = try Tensor.uninitialized(like: a, op: name)
-                Kernels.binaryScalar(op, y.pointer, a.pointer, b.pointer[0], scalarOnLeft: false, count: y.count)
+                Kernels.binaryScalar(kernel, y.pointer, a.pointer, b.pointer[0], scalarOnLeft: false, count: y.count)
                 return y
             }
             if a.rank <= b.rank && a.count == 1 {
                 let y = try Tensor.uninitialized(like: b, op: name)
-                Kernels.binaryScalar(op, y.pointer, b.pointer, a.pointer[0], scalarOnLeft: true, count: y.count)
+                Kernels.binaryScalar(kernel, y.pointer, b.pointer, a.pointer[0], scalarOnLeft: true, count: y.count)
                 return y
             }
             if b.rank == 1 && a.rank >= 1 && a.shape[a.rank - 1] == b.shape[0] {
                 let y = try Tensor.uninitialized(like: a, op: name)
-                Kernels.binaryRow(op, y.pointer, a.pointer, b.pointer, rowOnLeft: false, rows: a.count / Swift.max(b.count, 1), cols: b.count)
+                Kernels.binaryRow(kernel, y.pointer, a.pointer, b.pointer, rowOnLeft: false, rows: a.count / Swift.max(b.count, 1), cols: b.count)
                 return y
             }
             if a.rank == 1 && b.rank >= 1 && b.shape[b.rank - 1] == a.shape[0] {
                 let y = try Tensor.uninitialized(like: b, op: name)
-                Kernels.binaryRow(op, y.pointer, b.pointer, a.pointer, rowOnLeft: true, rows: b.count / Swift.max(a.count, 1), cols: a.count)
+                Kernels.binaryRow(kernel, y.pointer, b.pointer, a.pointer, rowOnLeft: true, rows: b.count / Swift.max(a.count, 1), cols: a.count)
                 return y
             }
         }
         let shape = try Shape.broadcast(a.shape, b.shape, op: name)
         let y = try Tensor.uninitialized(shape, op: name)
-        Kernels.binaryStrided(op, y.pointer, a.pointer, aStrides: Shape.broadcastStrides(a.shape, a.strides, to: shape),
+        Kernels.binaryStrided(kernel, y.pointer, a.pointer, aStrides: Shape.broadcastStrides(a.shape, a.strides, to: shape),
                               b.pointer, bStrides: Shape.broadcastStrides(b.shape, b.strides, to: shape), shape: shape)
         return y
     }
@@ -172,23 +190,44 @@ extension Ops {
 
 // MARK: - Comparisons and where
 
+extension OpSpec {
+    static func comparison(_ op: Op, _ symbol: String) -> OpSpec {
+        OpSpec(op, .math, formula: { .infix($0.a(0), symbol, $0.a(1), .comparison, associative: false) },
+               derivative: .none("a comparison is a step function: 0 or 1, with no gradient"))
+    }
+    static let less = comparison(.less, "<")
+    static let lessEqual = comparison(.lessEqual, "≤")
+    static let greater = comparison(.greater, ">")
+    static let greaterEqual = comparison(.greaterEqual, "≥")
+    static let equal = comparison(.equal, "=")
+    static let notEqual = comparison(.notEqual, "≠")
+
+    static let `where` = OpSpec(
+        .where, .math, formula: { .call("where", $0.labels) },
+        derivative: .rule { o in
+            let c = o.a(0).text
+            return DerivativeRule(local: "\(o.out) = \(o.a(1).text) where \(c), else \(o.a(2).text)",
+                                  gradients: [nil, "where(\(c), \(o.g.text), 0)", "where(\(c), 0, \(o.g.text))"])
+        }, broadcasts: true)
+}
+
 extension Ops {
     /// 1 where a < b, else 0 (not differentiable: records no node)
-    public static func less(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.less, "less", a, b) }
+    public static func less(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.less, .less, a, b) }
     /// 1 where a ≤ b, else 0
-    public static func lessEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.lessEqual, "less_equal", a, b) }
+    public static func lessEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.lessEqual, .lessEqual, a, b) }
     /// 1 where a > b, else 0
-    public static func greater(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.greater, "greater", a, b) }
+    public static func greater(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.greater, .greater, a, b) }
     /// 1 where a ≥ b, else 0
-    public static func greaterEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.greaterEqual, "greater_equal", a, b) }
+    public static func greaterEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.greaterEqual, .greaterEqual, a, b) }
     /// 1 where a = b, else 0
-    public static func equal(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.equal, "equal", a, b) }
+    public static func equal(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.equal, .equal, a, b) }
     /// 1 where a ≠ b, else 0
-    public static func notEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.notEqual, "not_equal", a, b) }
+    public static func notEqual(_ a: Tensor, _ b: Tensor) throws -> Tensor { try compare(.notEqual, .notEqual, a, b) }
 
-    static func compare(_ op: BinaryOp, _ name: String, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let y = try elementwise(op, name, a, b)
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [a, b], outputs: [y])) }
+    static func compare(_ kernel: BinaryOp, _ op: Op, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let y = try elementwise(kernel, op, a, b)
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: [a, b], outputs: [y])) }
         return y
     }
 
@@ -203,12 +242,12 @@ extension Ops {
                               a.pointer, aStrides: Shape.broadcastStrides(a.shape, a.strides, to: shape),
                               b.pointer, bStrides: Shape.broadcastStrides(b.shape, b.strides, to: shape), shape: shape)
         if Tensor.recording(a, b) {
-            y.record(name, [c, a, b]) { g in
+            y.record(.where, [c, a, b]) { g in
                 let zero = Tensor(scalar: 0)
                 return [nil, a.requiresGrad ? try select(c, g, zero) : nil, b.requiresGrad ? try select(c, zero, g) : nil]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [c, a, b], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .where, inputs: [c, a, b], outputs: [y])) }
         return y
     }
 }

@@ -1,4 +1,19 @@
 /// concat and stack: copies of several tensors into one; backward hands each input its slice.
+
+extension OpSpec {
+    static let concat = join(.concat)
+    static let stack = join(.stack)
+
+    /// `concat(a, b, axis=0)`
+    static func join(_ op: Op) -> OpSpec {
+        OpSpec(op, .math, formula: { o in .call(op.name, o.labels, extra: o.attribute("axis").map { ["axis=\($0)"] } ?? []) },
+               derivative: .rule { o in
+                   DerivativeRule(local: "each piece gets its own slice of the gradient",
+                                  gradients: o.labels.map { "the slice of \(o.g.text) that \($0.text) filled" })
+               })
+    }
+}
+
 extension Ops {
 
     /// Joins tensors along an existing axis (NumPy `concatenate`); every other dimension must match.
@@ -12,7 +27,8 @@ extension Ops {
     }
 
     static func join(_ xs: [Tensor], axis: Int, isStack: Bool) throws -> Tensor {
-        let name = isStack ? "stack" : "concat"
+        let op: Op = isStack ? .stack : .concat
+        let name = op.name
         guard let first = xs.first else {
             throw TensorError.invalidArgument(op: name, message: "needs at least one tensor")
         }
@@ -41,7 +57,7 @@ extension Ops {
         }
         if Tensor.recording(xs) {
             let shapes = xs.map(\.shape)
-            y.record(name, xs) { g in
+            y.record(op, xs) { g in
                 let gc = try g.contiguous(op: name)
                 return zip(shapes, placements).map { shape, place in
                     Tensor(storage: gc.storage, shape: shape, strides: place.strides, offset: gc.offset + place.offset,
@@ -50,7 +66,7 @@ extension Ops {
             }
         }
         if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: name, inputs: xs, outputs: [y], attributes: [("axis", String(a))]))
+            listener.opDidRun(OpEvent(op: op, inputs: xs, outputs: [y], attributes: [("axis", String(a))]))
         }
         return y
     }

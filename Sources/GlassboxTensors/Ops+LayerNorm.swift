@@ -1,4 +1,16 @@
 /// Layer normalization (Ba, Kiros & Hinton 2016) over the last axis.
+
+extension OpSpec {
+    /// Fused: its steps are its intermediates.
+    static let layerNorm = OpSpec(
+        .layerNorm, .layer,
+        derivative: .rule { o in
+            DerivativeRule(
+                local: "x̂ = (x − μ)/√(σ² + ε), y = γ ⊙ x̂ + β; ∂x̂ = \(o.g.text) ⊙ γ",
+                gradients: ["(∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂))/√(σ² + ε)", "Σ_rows \(o.g.text) ⊙ x̂", "Σ_rows \(o.g.text)"])
+        }, intermediates: ["mean", "variance", "normalized", "output"])
+}
+
 extension Ops {
 
     /// layer_norm(x, γ, β) = γ ⊙ (x − μ)/√(σ² + eps) + β, μ and σ² (population variance) taken over
@@ -6,7 +18,7 @@ extension Ops {
     /// - Parameters: x (…, C), gamma (C), beta (C). Result (…, C). Fused: one kernel each way.
     /// Trace intermediates: `mean` (…), `variance` (…), `normalized` (…, C), `output` (…, C).
     public static func layerNorm(_ x: Tensor, _ gamma: Tensor, _ beta: Tensor, eps: Float = 1e-5) throws -> Tensor {
-        let name = "layer_norm"
+        let name = Op.layerNorm.name
         guard x.rank >= 1 else { throw TensorError.invalidArgument(op: name, message: "x must have at least one axis") }
         let cols = x.shape[x.rank - 1]
         guard gamma.shape == [cols] else {
@@ -29,7 +41,7 @@ extension Ops {
                                  variance: variance?.pointer, normalized: normalized?.pointer)
         let inputs = [x, gamma, beta]
         if Tensor.recording(inputs) {
-            y.record(name, inputs) { g in
+            y.record(.layerNorm, inputs) { g in
                 let dy = try g.contiguous(op: name)
                 let dx = try Tensor.uninitialized(x.shape, op: name)
                 let dgamma = try Tensor.uninitialized([cols], op: name), dbeta = try Tensor.uninitialized([cols], op: name)
@@ -40,9 +52,8 @@ extension Ops {
             }
         }
         if let listener, let variance, let normalized {
-            listener.opDidRun(OpEvent(op: name, inputs: inputs, outputs: [y], intermediates: [
-                ("mean", mean), ("variance", variance), ("normalized", normalized), ("output", y),
-            ], attributes: [("eps", "\(eps)")]))
+            listener.opDidRun(OpEvent(op: .layerNorm, inputs: inputs, outputs: [y], intermediates:
+                zip(OpSpec.layerNorm.intermediates, [mean, variance, normalized, y]).map { ($0, $1) }, attributes: [("eps", "\(eps)")]))
         }
         return y
     }

@@ -1,4 +1,14 @@
 /// Loss functions.
+extension OpSpec {
+    /// Fused: its steps are `probs` and `losses` (the walkthrough's cross-entropy steps).
+    static let crossEntropy = OpSpec(
+        .crossEntropy, .layer,
+        derivative: .rule { o in
+            DerivativeRule(local: "∂\(o.out)/∂logits = (softmax(logits) − onehot(labels))/B",
+                           gradients: ["\(o.g.text)·(softmax(\(o.a(0).text)) − onehot(\(o.a(1).text)))/B", nil])
+        }, intermediates: ["probs", "losses"])
+}
+
 extension Ops {
 
     /// Mean squared error: mean((pred − target)²) over all elements (PyTorch `F.mse_loss`).
@@ -18,7 +28,7 @@ extension Ops {
     ///   with a one-element label. Backward: dlogits = (softmax(logits) − onehot(labels)) / B.
     /// Trace intermediates: `probs` (softmax of the logits), `losses` (per example).
     public static func crossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
-        let name = "cross_entropy"
+        let name = Op.crossEntropy.name
         guard logits.rank == 1 || logits.rank == 2 else {
             throw TensorError.invalidArgument(op: name, message: "logits must be (C) or (B, C), got shape \(TensorError.format(logits.shape))")
         }
@@ -47,7 +57,7 @@ extension Ops {
         let y = try Tensor.uninitialized(Shape.scalar, op: name)
         Kernels.meanAxis(y.pointer, losses.pointer, outer: 1, n: rows, inner: 1)
         if Tensor.recording(logits) {
-            y.record(name, [logits, labels]) { g in
+            y.record(.crossEntropy, [logits, labels]) { g in
                 let dl = try Tensor.filled([rows], (g.scalarValue ?? 0) / Float(rows), op: name)
                 let dx = try Tensor.uninitialized(logits.shape, op: name)
                 savedClasses.withUnsafeBufferPointer { c in
@@ -59,8 +69,8 @@ extension Ops {
             }
         }
         if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: name, inputs: [logits, labels], outputs: [y],
-                                      intermediates: [("probs", probs), ("losses", losses)]))
+            listener.opDidRun(OpEvent(op: .crossEntropy, inputs: [logits, labels], outputs: [y],
+                                      intermediates: zip(OpSpec.crossEntropy.intermediates, [probs, losses]).map { ($0, $1) }))
         }
         return y
     }

@@ -1,4 +1,18 @@
 /// Matrix multiplication with NumPy `matmul` semantics.
+
+extension OpSpec {
+    static let matmul = OpSpec(
+        .matmul, .math, formula: { .infix($0.a(0), "·", $0.a(1), .product, associative: true) },
+        derivative: .rule { o in
+            let a = o.a(0), b = o.a(1)
+            return DerivativeRule(
+                local: "\(o.out) = \(a.operand(of: .product))·\(b.operand(of: .product)): "
+                    + "\(o.d(0)) = \(Formula.transposed(b).text) on the right, \(o.d(1)) = \(Formula.transposed(a).text) on the left",
+                gradients: [Formula.infix(o.g, "·", .transposed(b), .product, associative: true).text,
+                            Formula.infix(.transposed(a), "·", o.g, .product, associative: true).text])
+        })
+}
+
 extension Ops {
     /// a @ b: for matrices C = A·B, Cᵢⱼ = Σₚ Aᵢₚ·Bₚⱼ, with A (m×k), B (k×n), C (m×n).
     ///
@@ -7,7 +21,7 @@ extension Ops {
     /// leading axes are batch axes and broadcast. Scalars are refused (use `*`).
     /// Backward: ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G, summed over broadcast batch axes.
     public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let name = "matmul"
+        let name = Op.matmul.name
         guard a.rank >= 1, b.rank >= 1 else {
             throw TensorError.invalidArgument(op: name, message: "operands must have at least one axis (use * to scale by a number)")
         }
@@ -31,7 +45,7 @@ extension Ops {
 
         if Tensor.recording(a, b) {
             let virtualOut = batch + [m, n]
-            result.record(name, [a, b]) { g in
+            result.record(.matmul, [a, b]) { g in
                 let gv = try reshape(g, virtualOut)
                 let aM = a.rank == 1 ? try reshape(a, [1, k]) : a    // the operands as matrices
                 let bM = b.rank == 1 ? try reshape(b, [k, 1]) : b
@@ -53,7 +67,7 @@ extension Ops {
                 return [da, db]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [a, b], outputs: [result])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .matmul, inputs: [a, b], outputs: [result])) }
         return result
     }
 

@@ -1,5 +1,27 @@
 /// Layers: linear, and the RNN and LSTM cells in PyTorch's documented layout
 /// (torch.nn.Linear, torch.nn.RNNCell with tanh, torch.nn.LSTMCell).
+extension OpSpec {
+    /// Fused: its steps are `preact` and `h_t`.
+    static let rnnCell = OpSpec(
+        .rnnCell, .layer,
+        derivative: .rule { o in
+            DerivativeRule(
+                local: "h′ = tanh(p), p = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, so ∂p = \(o.g.text) ⊙ (1 − h′²)",
+                gradients: ["∂p·W_ih", "∂p·W_hh", "∂pᵀ·x", "∂pᵀ·h", "Σ_batch ∂p", "Σ_batch ∂p"])
+        }, intermediates: ["preact", "h_t"])
+
+    /// Fused (PyTorch's gate layout i, f, g, o): its steps are the gates and the new states.
+    static let lstmCell = OpSpec(
+        .lstmCell, .layer,
+        derivative: .rule { o in
+            let dh = o.upstream.first ?? "∂L/∂h′", dc = o.upstream.count > 1 ? o.upstream[1] : "∂L/∂c′"
+            return DerivativeRule(
+                local: "∂c = \(dc) + \(dh) ⊙ o ⊙ (1 − tanh²c′); ∂o = \(dh) ⊙ tanh c′ ⊙ o(1 − o); "
+                    + "∂i = ∂c ⊙ g ⊙ i(1 − i); ∂f = ∂c ⊙ c_{t−1} ⊙ f(1 − f); ∂g = ∂c ⊙ i ⊙ (1 − g²); ∂p = [∂i, ∂f, ∂g, ∂o]",
+                gradients: ["∂p·W_ih", "∂p·W_hh", "∂c ⊙ f", "∂pᵀ·x", "∂pᵀ·h", "Σ_batch ∂p", "Σ_batch ∂p"])
+        }, intermediates: ["preact", "i_t", "f_t", "g_t", "o_t", "c_t", "h_t"], outputSymbols: ["h′", "c′"])
+}
+
 extension Ops {
 
     // MARK: - Linear
@@ -32,7 +54,7 @@ extension Ops {
     /// dW_hh = dpreᵀ·h, db_ih = db_hh = Σ_batch dpre.
     public static func rnnCell(_ x: Tensor, _ h: Tensor, _ W_ih: Tensor, _ W_hh: Tensor,
                                _ b_ih: Tensor, _ b_hh: Tensor) throws -> Tensor {
-        let name = "rnn_cell"
+        let name = Op.rnnCell.name
         let cell = try CellAffine(name: name, gates: 1, x: x, h: h, W_ih: W_ih, W_hh: W_hh, b_ih: b_ih, b_hh: b_hh)
         let preact = try cell.preactivation()
         let hNew = try Tensor.uninitialized(h.shape, op: name)
@@ -40,7 +62,7 @@ extension Ops {
         let inputs = [x, h, W_ih, W_hh, b_ih, b_hh]
         if Tensor.recording(inputs) {
             let savedH = hNew.detachedView()
-            Tensor.record(name, outputs: [hNew], inputs: inputs) { upstream, targets in
+            Tensor.record(.rnnCell, outputs: [hNew], inputs: inputs) { upstream, targets in
                 let gc = try upstream[0].contiguous(op: name)
                 let dPre = try Tensor.uninitialized([cell.batch, cell.hidden], op: name)
                 Kernels.unaryBackward(.tanh, dx: dPre.pointer, dy: gc.pointer, x: preact.pointer, y: savedH.pointer, count: dPre.count)
@@ -50,8 +72,8 @@ extension Ops {
             }
         }
         if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: name, inputs: inputs, outputs: [hNew],
-                                      intermediates: [("preact", cell.unbatched(preact)), ("h_t", hNew)]))
+            listener.opDidRun(OpEvent(op: .rnnCell, inputs: inputs, outputs: [hNew], intermediates:
+                zip(OpSpec.rnnCell.intermediates, [cell.unbatched(preact), hNew]).map { ($0, $1) }))
         }
         return hNew
     }
@@ -69,7 +91,7 @@ extension Ops {
     ///   Trace intermediates: `preact`, `i_t`, `f_t`, `g_t`, `o_t`, `c_t`, `h_t`.
     public static func lstmCell(_ x: Tensor, _ h: Tensor, _ c: Tensor, _ W_ih: Tensor, _ W_hh: Tensor,
                                 _ b_ih: Tensor, _ b_hh: Tensor) throws -> (h: Tensor, c: Tensor) {
-        let name = "lstm_cell"
+        let name = Op.lstmCell.name
         let cell = try CellAffine(name: name, gates: 4, x: x, h: h, W_ih: W_ih, W_hh: W_hh, b_ih: b_ih, b_hh: b_hh)
         guard c.shape == h.shape else {
             throw TensorError.shapeMismatch(op: name, h.shape, c.shape, detail: "h and c must have the same shape")
@@ -87,7 +109,7 @@ extension Ops {
                                 preact: preact.pointer, cPrev: cPrev.pointer, batch: B, hidden: H)
         let inputs = [x, h, c, W_ih, W_hh, b_ih, b_hh]
         if Tensor.recording(inputs) {
-            Tensor.record(name, outputs: [hNew, cNew], inputs: inputs) { upstream, targets in
+            Tensor.record(.lstmCell, outputs: [hNew, cNew], inputs: inputs) { upstream, targets in
                 let dh = try upstream[0].contiguous(op: name), dc = try upstream[1].contiguous(op: name)
                 let dPre = try Tensor.uninitialized([B, 4 * H], op: name)
                 let dcPrev = try Tensor.uninitialized(c.shape, op: name)
@@ -107,10 +129,9 @@ extension Ops {
                 return Tensor(storage: gates.storage, shape: shape, strides: strides, offset: k * H,
                               isContiguous: !cell.isBatched || B == 1)
             }
-            listener.opDidRun(OpEvent(op: name, inputs: inputs, outputs: [hNew, cNew], intermediates: [
-                ("preact", cell.unbatched(preact)), ("i_t", gate(0)), ("f_t", gate(1)), ("g_t", gate(2)), ("o_t", gate(3)),
-                ("c_t", cNew), ("h_t", hNew),
-            ]))
+            let values = [cell.unbatched(preact), gate(0), gate(1), gate(2), gate(3), cNew, hNew]
+            listener.opDidRun(OpEvent(op: .lstmCell, inputs: inputs, outputs: [hNew, cNew], intermediates:
+                zip(OpSpec.lstmCell.intermediates, values).map { ($0, $1) }))
         }
         return (hNew, cNew)
     }

@@ -1,16 +1,58 @@
 /// Reductions along one axis (or over all elements when `axis` is nil), NumPy style: the axis is
 /// removed unless `keepDims`. Negative axes count from the end.
+
+extension OpSpec {
+    /// `Σ x`, or `Σ(x, axis=1)` along an axis.
+    static let sum = OpSpec(
+        .sum, .math,
+        formula: { o in o.attribute("axis").map { .call("Σ", o.labels, extra: ["axis=\($0)"]) }
+            ?? Formula("Σ " + o.a(0).operand(of: .prefix), .prefix) },
+        derivative: .rule { o in
+            DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 1: every element counts once",
+                           gradients: ["\(o.g.text), copied to every element of \(o.a(0).text)"])
+        })
+    static let mean = reduction(.mean) { o in
+        let n = (o.inputs.first?.count ?? 1) / Swift.max(1, o.outputCount)
+        return DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 1/n, n = \(n)",
+                              gradients: ["(1/\(n))·\(o.g.text), copied to every element of \(o.a(0).text)"])
+    }
+    static let `var` = reduction(.var) { o in
+        DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 2·(\(o.a(0).text)ⱼ − μ)/n",
+                       gradients: ["\(o.g.text) ⊙ 2·(\(o.a(0).text) − μ)/n"])
+    }
+    static let max = reduction(.max) { o in extremumRule(o, "largest", "argmax") }
+    static let min = reduction(.min) { o in extremumRule(o, "smallest", "argmin") }
+    static let argmax = OpSpec(.argmax, .math, formula: { axisCall("argmax", $0) },
+                               derivative: .none("an index: piecewise constant, with no gradient"))
+    static let argmin = OpSpec(.argmin, .math, formula: { axisCall("argmin", $0) },
+                               derivative: .none("an index: piecewise constant, with no gradient"))
+
+    /// `mean(x)`, `mean(x, axis=0)`.
+    static func axisCall(_ name: String, _ o: Operands) -> Formula {
+        .call(name, o.labels, extra: o.attribute("axis").map { ["axis=\($0)"] } ?? [])
+    }
+
+    static func reduction(_ op: Op, _ rule: @escaping @Sendable (Operands) -> DerivativeRule) -> OpSpec {
+        OpSpec(op, .math, formula: { axisCall(op.name, $0) }, derivative: .rule(rule))
+    }
+
+    static func extremumRule(_ o: Operands, _ which: String, _ arg: String) -> DerivativeRule {
+        DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 1 for the \(which) element, 0 elsewhere",
+                       gradients: ["\(o.g.text) at the \(arg) of \(o.a(0).text), 0 elsewhere"])
+    }
+}
+
 extension Ops {
 
     // MARK: - Public reductions
 
     /// Σ x along `axis`. Backward: the gradient is broadcast back over the reduced axis.
     public static func sum(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "sum")
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: .sum)
         let y = try r.output()
         Kernels.sumAxis(y.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
         if Tensor.recording(x) {
-            y.record("sum", [x]) { g in [try r.broadcastBack(g)] }                 // ∂Σx/∂xⱼ = 1
+            y.record(.sum, [x]) { g in [try r.broadcastBack(g)] }                 // ∂Σx/∂xⱼ = 1
         }
         r.report(y, x)
         return y
@@ -18,12 +60,12 @@ extension Ops {
 
     /// (1/n) Σ x along `axis`. Backward: g/n broadcast back.
     public static func mean(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "mean")
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: .mean)
         let y = try r.output()
         Kernels.meanAxis(y.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
         if Tensor.recording(x) {
             let n = Float(r.n)
-            y.record("mean", [x]) { g in [try div(r.broadcastBack(g), Tensor(scalar: n))] }   // 1/n
+            y.record(.mean, [x]) { g in [try div(r.broadcastBack(g), Tensor(scalar: n))] }   // 1/n
         }
         r.report(y, x)
         return y
@@ -32,13 +74,13 @@ extension Ops {
     /// Population variance (1/n) Σ (x − μ)² along `axis` (NumPy `var`, divide by n).
     /// Backward: ∂var/∂xⱼ = 2(xⱼ − μ)/n.
     public static func variance(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: "var")
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: .var)
         let y = try r.output()
         let mu = try r.output()
         Kernels.varianceAxis(y.pointer, mean: mu.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
         if Tensor.recording(x) {
             let scale = 2 / Float(r.n)
-            y.record("var", [x]) { g in
+            y.record(.var, [x]) { g in
                 let centered = try sub(r.xc, r.broadcastBack(mu))
                 return [try mul(r.broadcastBack(g), mul(centered, Tensor(scalar: scale)))]
             }
@@ -50,27 +92,28 @@ extension Ops {
     /// The largest element along `axis` (NaN if any is NaN). Backward: the gradient goes to the
     /// first position that attains the maximum.
     public static func max(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        try extremum(x, axis: axis, keepDims: keepDims, isMin: false, name: "max")
+        try extremum(x, axis: axis, keepDims: keepDims, isMin: false, op: .max)
     }
 
     /// The smallest element along `axis`. Backward as `max`.
     public static func min(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        try extremum(x, axis: axis, keepDims: keepDims, isMin: true, name: "min")
+        try extremum(x, axis: axis, keepDims: keepDims, isMin: true, op: .min)
     }
 
     /// The index of the first largest element along `axis` (over the flattened tensor when nil),
     /// as a float tensor. Not differentiable.
     public static func argmax(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: false, name: "argmax")
+        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: false, op: .argmax)
     }
 
     /// The index of the first smallest element along `axis`. Not differentiable.
     public static func argmin(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
-        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: true, name: "argmin")
+        try argExtremum(x, axis: axis, keepDims: keepDims, isMin: true, op: .argmin)
     }
 
-    static func extremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, name: String) throws -> Tensor {
-        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: name)
+    static func extremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, op: Op) throws -> Tensor {
+        let name = op.name
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: op)
         try r.requireNonEmpty()
         let y = try r.output()
         var index = [Int](repeating: 0, count: r.outer * r.inner)
@@ -79,7 +122,7 @@ extension Ops {
         }
         let savedIndex = index
         if Tensor.recording(x) {
-            y.record(name, [x]) { g in
+            y.record(op, [x]) { g in
                 let gc = try g.contiguous(op: name)
                 let dx = try Tensor.uninitialized(r.xc.shape, op: name)
                 savedIndex.withUnsafeBufferPointer { idx in
@@ -94,8 +137,8 @@ extension Ops {
         return y
     }
 
-    static func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, name: String) throws -> Tensor {
-        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: name)
+    static func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMin: Bool, op: Op) throws -> Tensor {
+        let r = try Reduction(x, axis: axis, keepDims: keepDims, op: op)
         try r.requireNonEmpty()
         let y = try r.output()
         var index = [Int](repeating: 0, count: r.outer * r.inner)
@@ -113,7 +156,8 @@ extension Ops {
 
 /// A contiguous input seen as (outer, n, inner) around the reduced axis, and the result's shapes.
 struct Reduction {
-    let op: String
+    let op: Op
+    var name: String { op.name }
     let xc: Tensor
     let axis: Int?
     let outer: Int, n: Int, inner: Int
@@ -122,11 +166,11 @@ struct Reduction {
     /// The result's shape with the axis kept as 1 (for broadcasting back).
     let keptShape: [Int]
 
-    init(_ x: Tensor, axis: Int?, keepDims: Bool, op: String) throws {
+    init(_ x: Tensor, axis: Int?, keepDims: Bool, op: Op) throws {
         self.op = op
-        xc = try x.contiguous(op: op)
+        xc = try x.contiguous(op: op.name)
         if let axis {
-            let a = try Shape.normalizeAxis(axis, rank: x.rank, op: op)
+            let a = try Shape.normalizeAxis(axis, rank: x.rank, op: op.name)
             self.axis = a
             (outer, n, inner) = Shape.split(x.shape, axis: a)
             var kept = x.shape
@@ -144,15 +188,15 @@ struct Reduction {
     }
 
     func requireNonEmpty() throws {
-        if n == 0 { throw TensorError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
+        if n == 0 { throw TensorError.invalidArgument(op: name, message: "cannot reduce an empty axis") }
     }
 
-    func output() throws -> Tensor { try Tensor.uninitialized(shape, op: op) }
+    func output() throws -> Tensor { try Tensor.uninitialized(shape, op: name) }
 
     /// The reduced-shape `g` broadcast back to the input's shape (a contiguous copy).
     func broadcastBack(_ g: Tensor) throws -> Tensor {
         let kept = try Ops.reshape(g, keptShape)
-        return try Ops.expand(kept, xc.shape, op: op)
+        return try Ops.expand(kept, xc.shape, op: name)
     }
 
     func report(_ y: Tensor, _ x: Tensor) {

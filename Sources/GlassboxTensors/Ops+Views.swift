@@ -15,21 +15,31 @@ public enum IndexSpec: Equatable, Sendable {
 
 // MARK: - Reshape
 
+extension OpSpec {
+    /// Shown as written (`reshape(x, 3, 2)`): the numbers are the same, only the shape changes.
+    static let reshape = OpSpec(
+        .reshape, .source,
+        derivative: .rule { o in
+            DerivativeRule(local: "the same numbers in a new shape: the gradient is reshaped back",
+                           gradients: ["reshape(\(o.g.text), \(Shape.text(o.inputs.first?.shape ?? [])))"])
+        })
+}
+
 extension Ops {
     /// The same elements in a new shape (row-major order); one dimension may be −1 to be inferred.
     /// A view when `x` is contiguous, else a copy. Backward: reshape the gradient back.
     public static func reshape(_ x: Tensor, _ shape: [Int]) throws -> Tensor {
-        let name = "reshape"
+        let name = Op.reshape.name
         let target = try inferShape(shape, count: x.count, from: x.shape, op: name)
         let xc = try x.contiguous(op: name)
         let y = Tensor(storage: xc.storage, shape: target, strides: Shape.contiguousStrides(target),
                        offset: xc.offset, isContiguous: true)
         if Tensor.recording(x) {
             let original = x.shape
-            y.record(name, [x]) { g in [try reshape(g, original)] }
+            y.record(.reshape, [x]) { g in [try reshape(g, original)] }
         }
         if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y], attributes: [("shape", TensorError.format(target))]))
+            listener.opDidRun(OpEvent(op: .reshape, inputs: [x], outputs: [y], attributes: [("shape", TensorError.format(target))]))
         }
         return y
     }
@@ -60,10 +70,25 @@ extension Ops {
 
 // MARK: - Transpose
 
+extension OpSpec {
+    static let transpose = OpSpec(
+        .transpose, .math, formula: { .transposed($0.a(0)) },
+        derivative: .rule { o in
+            DerivativeRule(local: "a view with the axes reordered: the gradient is reordered back",
+                           gradients: [Formula.transposed(o.g).text])
+        })
+    static let permute = OpSpec(
+        .permute, .source,
+        derivative: .rule { o in
+            DerivativeRule(local: "a view with the axes reordered: the gradient is reordered back",
+                           gradients: ["\(o.g.text) with the axes put back"])
+        })
+}
+
 extension Ops {
     /// Reverses the axes (NumPy `x.T`): a matrix's transpose; a vector or scalar is unchanged.
     public static func transpose(_ x: Tensor) throws -> Tensor {
-        try permute(x, Array((0..<x.rank).reversed()), name: "transpose")
+        try permute(x, Array((0..<x.rank).reversed()), op: .transpose)
     }
 
     /// Swaps two axes (PyTorch `x.transpose(a, b)`); negative axes count from the end.
@@ -72,11 +97,12 @@ extension Ops {
         let j = try Shape.normalizeAxis(b, rank: x.rank, op: "transpose")
         var axes = Array(0..<x.rank)
         axes.swapAt(i, j)
-        return try permute(x, axes, name: "transpose")
+        return try permute(x, axes, op: .transpose)
     }
 
     /// Reorders the axes: result axis k is input axis `axes[k]` (NumPy `transpose(x, axes)`). A view.
-    public static func permute(_ x: Tensor, _ axes: [Int], name: String = "permute") throws -> Tensor {
+    public static func permute(_ x: Tensor, _ axes: [Int], op: Op = .permute) throws -> Tensor {
+        let name = op.name
         guard axes.count == x.rank else {
             throw TensorError.invalidArgument(op: name, message: "expected \(x.rank) axes, got \(axes.count)")
         }
@@ -94,33 +120,43 @@ extension Ops {
         if Tensor.recording(x) {
             var inverse = [Int](repeating: 0, count: normalized.count)
             for (k, a) in normalized.enumerated() { inverse[a] = k }
-            y.record(name, [x]) { g in [try permute(g, inverse, name: name)] }
+            y.record(op, [x]) { g in [try permute(g, inverse, op: op)] }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: [x], outputs: [y])) }
         return y
     }
 }
 
 // MARK: - Indexing
 
+extension OpSpec {
+    /// Shown as written (`x[0, 1:3]`).
+    static let index = OpSpec(
+        .index, .source,
+        derivative: .rule { o in
+            DerivativeRule(local: "\(o.out) picks elements of \(o.a(0).text): each picked element gets its gradient, the rest 0",
+                           gradients: ["\(o.g.text) placed into zeros shaped like \(o.a(0).text)"])
+        })
+}
+
 extension Ops {
     /// `x[s₀, s₁, …]` with NumPy's basic indexing: integers pick (and drop the axis), slices keep it;
     /// missing trailing specs mean `:`. Always a view. Backward scatters the gradient into zeros.
     public static func index(_ x: Tensor, _ specs: [IndexSpec]) throws -> Tensor {
-        let name = "index"
+        let name = Op.index.name
         let view = try viewGeometry(shape: x.shape, strides: x.strides, offset: x.offset, specs, op: name)
         let y = Tensor(storage: x.storage, shape: view.shape, strides: view.strides, offset: view.offset,
                        isContiguous: Shape.isContiguous(view.shape, view.strides))
         if Tensor.recording(x) {
             let xShape = x.shape
-            y.record(name, [x]) { g in
+            y.record(.index, [x]) { g in
                 let dx = try Tensor.filled(xShape, 0, op: name)
                 let target = try viewGeometry(shape: xShape, strides: dx.strides, offset: 0, specs, op: name)
                 Kernels.addStrided(dx.pointer + target.offset, yStrides: target.strides, g.pointer, xStrides: g.strides, shape: g.shape)
                 return [dx]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: name, inputs: [x], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .index, inputs: [x], outputs: [y])) }
         return y
     }
 

@@ -1,4 +1,14 @@
 /// Optimizers: SGD with momentum and Adam, updating their parameters in place from `grad`.
+
+extension OpSpec {
+    /// One parameter's SGD update (momentum μ): v ← μ·v + g, θ ← θ − lr·v.
+    static let sgd = OpSpec(.sgd, .layer, derivative: .none("an optimizer update changes parameters in place; it is not differentiated"),
+                            intermediates: ["old_value", "g", "velocity", "update", "new_value"])
+    /// One parameter's Adam update (Kingma & Ba 2015, with bias correction).
+    static let adam = OpSpec(.adam, .layer, derivative: .none("an optimizer update changes parameters in place; it is not differentiated"),
+                             intermediates: ["old_value", "g", "m_t", "v_t", "m_hat", "v_hat", "update", "new_value"])
+}
+
 public final class Optimizer {
     public enum Kind: String, Sendable { case sgd, adam }
 
@@ -64,7 +74,8 @@ public final class Optimizer {
     /// in PyTorch). Throws if none has a gradient: `backward(loss)` must come first.
     /// With a trace listener, reports one event per parameter (op `sgd` or `adam`).
     public func step() throws {
-        let op = kind.rawValue
+        let spec: OpSpec = kind == .sgd ? .sgd : .adam
+        let op = spec.op.name
         guard parameters.contains(where: { $0.grad != nil }) else {
             throw TensorError.invalidArgument(op: "step", message: "no parameter has a gradient yet; call backward(loss) first")
         }
@@ -81,9 +92,9 @@ public final class Optimizer {
                 Kernels.sgdStep(param: p.pointer, velocity: velocity.pointer, grad: grad.pointer, count: p.count,
                                 lr: lr, momentum: momentum, update: update?.pointer)
                 if let listener, let old, let update {
-                    listener.opDidRun(OpEvent(op: op, inputs: [p], outputs: [p], intermediates: [
-                        ("old_value", old), ("g", grad), ("velocity", try copy(velocity)), ("update", update), ("new_value", try copy(p)),
-                    ], attributes: attributes(for: p)))
+                    let values = [old, grad, try copy(velocity), update, try copy(p)]
+                    listener.opDidRun(OpEvent(op: .sgd, inputs: [p], outputs: [p], intermediates:
+                        zip(spec.intermediates, values).map { ($0, $1) }, attributes: attributes(for: p)))
                 }
             case .adam:
                 let m = try state(&first, k, like: p), v = try state(&second, k, like: p)
@@ -95,10 +106,9 @@ public final class Optimizer {
                                  lr: lr, beta1: beta1, beta2: beta2, eps: eps, t: t,
                                  mHat: extras?.0.pointer, vHat: extras?.1.pointer, update: extras?.2.pointer)
                 if let listener, let old, let (mHat, vHat, update) = extras {
-                    listener.opDidRun(OpEvent(op: op, inputs: [p], outputs: [p], intermediates: [
-                        ("old_value", old), ("g", grad), ("m_t", try copy(m)), ("v_t", try copy(v)),
-                        ("m_hat", mHat), ("v_hat", vHat), ("update", update), ("new_value", try copy(p)),
-                    ], attributes: attributes(for: p)))
+                    let values = [old, grad, try copy(m), try copy(v), mHat, vHat, update, try copy(p)]
+                    listener.opDidRun(OpEvent(op: .adam, inputs: [p], outputs: [p], intermediates:
+                        zip(spec.intermediates, values).map { ($0, $1) }, attributes: attributes(for: p)))
                 }
             }
         }

@@ -10,6 +10,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidDimension(op: String, value: Double)
     /// An index outside −size..<size along an axis.
     case indexOutOfRange(op: String, index: Int, axis: Int, size: Int)
+    /// An index given as a number that is not a whole number in −size..<size (`take`'s indices).
+    case invalidIndex(op: String, value: Float, axis: Int, size: Int)
     /// A result larger than `Tensor.allocationLimit` bytes (or too large to count).
     case allocationTooLarge(op: String, shape: [Int], limit: Int)
     /// A result that would bring the live tensors past `Tensor.totalAllocationLimit` bytes
@@ -32,6 +34,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(op): dimension \(Self.format(value)) must be a whole number ≥ 0"
         case let .indexOutOfRange(op, index, axis, size):
             return "\(op): index \(index) is out of range for axis \(axis) of size \(size)"
+        case let .invalidIndex(op, value, axis, size):
+            return "\(op): index \(Self.format(value)) is out of range for axis \(axis) of size \(size)"
         case let .allocationTooLarge(op, shape, limit):
             return "\(op): a tensor of shape \(Self.format(shape)) would exceed the memory limit of \(Self.formatBytes(limit))"
         case let .outOfTensorMemory(op, shape, inUse, limit):
@@ -48,6 +52,12 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     /// `[2, 3]`; a scalar's shape prints as `[]`.
     static func format(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    /// `3`, `0.5`, `-0.1`, `nan`: a float as the learner typed it.
+    static func format(_ value: Float) -> String {
+        if value.isFinite && value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
     }
 
     static func format(_ value: Double) -> String {

@@ -29,19 +29,19 @@ public enum Trace {
 
 /// One op as it ran.
 public struct OpEvent {
-    /// The op's name as the language spells it: `add`, `matmul`, `lstm_cell`, `adam` …
-    public let op: String
+    /// The op (`add`, `matmul`, `lstm_cell`, `adam` …); its `spec` says how to show it.
+    public let op: Op
     /// The tensors the op read, in argument order.
     public let inputs: [Tensor]
     /// What it returned (two for `lstm_cell`: h′ then c′; the updated parameter for an optimizer).
     public let outputs: [Tensor]
     /// Named intermediate values in the order they were computed, e.g. `i_t`, `f_t`, … for
-    /// `lstm_cell` (the names are listed in Docs/KERNELS.md and /work/team/API-TENSORS.md).
+    /// `lstm_cell` (the names its `OpSpec.intermediates` declares).
     public let intermediates: [(name: String, value: Tensor)]
     /// Non-tensor arguments, e.g. `("axis", "1")`, `("lr", "0.01")`.
     public let attributes: [(name: String, value: String)]
 
-    public init(op: String, inputs: [Tensor], outputs: [Tensor],
+    public init(op: Op, inputs: [Tensor], outputs: [Tensor],
                 intermediates: [(name: String, value: Tensor)] = [], attributes: [(name: String, value: String)] = []) {
         self.op = op
         self.inputs = inputs
@@ -59,7 +59,7 @@ public struct OpEvent {
 /// One node of a backward pass as it ran.
 public struct BackwardEvent {
     /// The forward op whose derivative rule ran (`mul`, `lstm_cell`, …).
-    public let op: String
+    public let op: Op
     /// The node's forward outputs (nil where an output no longer exists; it then had no gradient).
     public let outputs: [Tensor?]
     /// ∂y/∂output for each output: the upstream gradient (zeros where an output did not reach y).

@@ -6,9 +6,9 @@ import GlassboxTensors
 /// What the walkthrough of one `backward(y)` keeps track of while it reads the nodes.
 struct BackwardState {
     /// Which node made each tensor the pass reaches, for naming unnamed intermediates `z₃`.
-    var producers: [ObjectIdentifier: (node: Int, output: Int, op: String)] = [:]
+    var producers: [ObjectIdentifier: (node: Int, output: Int, op: Op)] = [:]
     /// Each node's op and inputs (1-based), to write out what a `z₃` stands for.
-    var definitions: [Int: (op: String, inputs: [Tensor])] = [:]
+    var definitions: [Int: (op: Op, inputs: [Tensor])] = [:]
     /// The nodes that have passed a gradient to each tensor so far.
     var consumers: [ObjectIdentifier: [Int]] = [:]
     /// The latest gradient of every tensor that received one, in the order first reached.
@@ -74,13 +74,13 @@ extension StepBuilder {
         let L = state.rootLabel
         let outputs = b.outputs.map { name(of: $0, in: state) }
         let inputs = b.inputs.map { name(of: $0, in: state) }
-        let definition = PrimitiveFormula.of(b.op, inputs, inputs: b.inputs, attributes: [])
-            ?? .call(b.op, inputs)
+        let spec = b.op.spec
+        let definition = spec.formula(Operands(labels: inputs, inputs: b.inputs))
         var line = outputs.map(\.text).joined(separator: ", ") + " = " + definition.text
         if let full = expansion(b.op, b.inputs, in: state, depth: 0), full.text != definition.text, full.text.count <= 60 {
             line += " = " + full.text
         }
-        let g0 = group("node \(n) · \(b.op)", [line])
+        let g0 = group("node \(n) · \(b.op.name)", [line])
 
         // Upstream: what the consumers of each output passed back.
         var upstreamSymbols: [String] = []
@@ -98,14 +98,15 @@ extension StepBuilder {
         }
 
         // Local derivative and the chain rule for each input.
-        let rule = Derivatives.rule(b.op, x: inputs, inputs: b.inputs, z: outputs, u: upstreamSymbols,
-                                    outputCount: b.upstream.first?.count ?? 1)
+        let operands = Operands(labels: inputs, inputs: b.inputs, outputs: outputs, upstream: upstreamSymbols,
+                                outputCount: b.upstream.first?.count ?? 1, number: Labeler.number)
+        let rule = spec.derivative(operands) ?? DerivativeRule(local: nil, gradients: [])
         if let local = rule.local { add(.local, "local", local, nil, group: g0) }
         for (k, input) in b.inputs.enumerated() {
             guard k < b.inputGradients.count, let gradient = b.inputGradients[k] else { continue }
             let formula = k < rule.gradients.count ? rule.gradients[k] ?? "" : ""
             var note = "to \(inputs[k].text)"
-            if isBroadcasting(b.op), let up = b.upstream.first, up.shape != input.shape {
+            if spec.broadcasts, let up = b.upstream.first, up.shape != input.shape {
                 note += input.rank == 0 ? ", summed to one number" : ", summed over the broadcast axes to \(TensorDisplay.shape(input))"
             }
             add(.gradient, "∂\(L)/∂\(inputs[k].text)", formula, gradient, callStack: event.callStack, note: note, group: g0)
@@ -162,7 +163,8 @@ extension StepBuilder {
         if t === state.root { return Formula(state.rootLabel) }
         if let name = labels.variableName(t) { return Formula(name) }
         if let p = state.producers[ObjectIdentifier(t)] {
-            let base = p.op == "lstm_cell" ? (p.output == 0 ? "h′" : "c′") : "z"
+            let symbols = p.op.spec.outputSymbols
+            let base = p.output < symbols.count ? symbols[p.output] : "z"
             return Formula(base + subscriptNumber(p.node))
         }
         return labels.label(t)
@@ -171,8 +173,8 @@ extension StepBuilder {
     /// What an op over `inputs` computes, with every unnamed intermediate written out in terms
     /// of named tensors (`w ⊙ w + b·w` rather than `z₄ + z₃`); nil for a fused op or when it
     /// gets too deep.
-    func expansion(_ op: String, _ inputs: [Tensor], in state: BackwardState, depth: Int) -> Formula? {
-        guard depth < 6 else { return nil }
+    func expansion(_ op: Op, _ inputs: [Tensor], in state: BackwardState, depth: Int) -> Formula? {
+        guard depth < 6, op.spec.display == .math else { return nil }
         var operands: [Formula] = []
         for t in inputs {
             if t === state.root || labels.variableName(t) != nil {
@@ -186,12 +188,7 @@ extension StepBuilder {
                 operands.append(name(of: t, in: state))
             }
         }
-        return PrimitiveFormula.of(op, operands, inputs: inputs, attributes: [])
-    }
-
-    /// Elementwise ops whose gradients are summed back over broadcast axes.
-    func isBroadcasting(_ op: String) -> Bool {
-        ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "where"].contains(op)
+        return op.spec.formula(Operands(labels: operands, inputs: inputs))
     }
 }
 

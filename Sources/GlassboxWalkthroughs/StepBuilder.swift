@@ -39,25 +39,27 @@ struct StepBuilder {
     mutating func forward(_ op: OpEvent, _ event: ExplainedEvent) {
         let handled: Bool
         switch op.op {
-        case "lstm_cell": handled = lstm(op, event)
-        case "rnn_cell": handled = rnn(op, event)
-        case "attention": handled = attention(op, event)
-        case "layer_norm": handled = layerNorm(op, event)
-        case "cross_entropy": handled = crossEntropy(op, event)
-        case "adam": handled = adam(op, event)
-        case "sgd": handled = sgd(op, event)
+        case .lstmCell: handled = lstm(op, event)
+        case .rnnCell: handled = rnn(op, event)
+        case .attention: handled = attention(op, event)
+        case .layerNorm: handled = layerNorm(op, event)
+        case .crossEntropy: handled = crossEntropy(op, event)
+        case .adam: handled = adam(op, event)
+        case .sgd: handled = sgd(op, event)
         default: handled = false
         }
         if !handled { primitive(op, event) }
     }
 
-    /// One primitive op: its formula over its operands' labels, its first output, its source text.
+    /// One primitive op: its formula over its operands' labels (as its `OpSpec` writes it), its
+    /// first output, its source text. An op with no shorter spelling is shown as written.
     mutating func primitive(_ op: OpEvent, _ event: ExplainedEvent) {
-        let operands = op.inputs.map { labels.label($0) }
-        let source = event.text.isEmpty ? op.op : event.text
-        let formula = PrimitiveFormula.of(op.op, operands, inputs: op.inputs, attributes: op.attributes)
-            ?? Formula(source)
-        let number = add(.op, op.op, formula.text, op.outputs.first, source: source, callStack: event.callStack)
+        let spec = op.op.spec
+        let source = event.text.isEmpty ? op.op.name : event.text
+        let formula = spec.display == .math
+            ? spec.formula(Operands(labels: op.inputs.map { labels.label($0) }, inputs: op.inputs, attributes: op.attributes))
+            : Formula(source)
+        let number = add(.op, op.op.name, formula.text, op.outputs.first, source: source, callStack: event.callStack)
         for output in op.outputs { labels.remember(output, step: number, formula: formula) }
     }
 

@@ -47,7 +47,7 @@ final class ExplainTests: XCTestCase {
         let e = try explain("explain backward(y)")
         XCTAssertTrue(e.events.contains { if case .backwardStart = $0.event { return true } else { return false } })
         let nodes = e.events.compactMap { ev -> String? in
-            if case .backward(let b) = ev.event { return b.op }
+            if case .backward(let b) = ev.event { return b.op.name }
             return nil
         }
         XCTAssertEqual(nodes, ["sum", "mul"])

@@ -113,10 +113,10 @@ final class TraceTests: XCTestCase {
         try Autograd.backward(y)
         Trace.listener = nil
 
-        XCTAssertEqual(recorder.ops.map(\.op), ["mul", "sum"])   // backward's own ops are not reported as forward ops
+        XCTAssertEqual(recorder.ops.map(\.op.name), ["mul", "sum"])   // backward's own ops are not reported as forward ops
         XCTAssertTrue(recorder.ops[0].outputs[0] === b)
         XCTAssertEqual(recorder.seeds.first?.toArray(), [1])
-        XCTAssertEqual(recorder.backward.map(\.op), ["sum", "mul"])
+        XCTAssertEqual(recorder.backward.map(\.op.name), ["sum", "mul"])
         let mul = recorder.backward[1]
         XCTAssertEqual(mul.upstream[0].toArray(), [1, 1])
         XCTAssertEqual(mul.inputGradients[0]?.toArray(), [1, 2])
@@ -144,10 +144,10 @@ final class FusedTraceTests: XCTestCase {
         let h2 = try Ops.rnnCell(x, h, Wih, Whh, b, b)
         let y = try Ops.layerNorm(x, Ops.ones([3]), Ops.zeros([3]))
         Trace.listener = nil
-        let rnn = try XCTUnwrap(recorder.ops.first { $0.op == "rnn_cell" })
+        let rnn = try XCTUnwrap(recorder.ops.first { $0.op.name == "rnn_cell" })
         XCTAssertEqual(rnn.intermediates.map(\.name), ["preact", "h_t"])
         assertClose(try Ops.tanh(XCTUnwrap(rnn.intermediate("preact"))).toArray(), h2.toArray(), tol: 1e-6, "tanh(preact) = h_t")
-        let ln = try XCTUnwrap(recorder.ops.first { $0.op == "layer_norm" })
+        let ln = try XCTUnwrap(recorder.ops.first { $0.op.name == "layer_norm" })
         XCTAssertEqual(ln.intermediates.map(\.name), ["mean", "variance", "normalized", "output"])
         assertClose(try XCTUnwrap(ln.intermediate("mean")).toArray(), try Ops.mean(x, axis: -1).toArray(), tol: 1e-6, "mean")
         assertClose(try XCTUnwrap(ln.intermediate("variance")).toArray(), try Ops.variance(x, axis: -1).toArray(), tol: 1e-5, "variance")
@@ -167,7 +167,7 @@ final class FusedTraceTests: XCTestCase {
         Trace.listener = recorder
         try Autograd.backward(loss)
         Trace.listener = nil
-        XCTAssertEqual(recorder.backward.map(\.op), ["add", "sum", "sum", "lstm_cell"])
+        XCTAssertEqual(recorder.backward.map(\.op.name), ["add", "sum", "sum", "lstm_cell"])
         let lstm = try XCTUnwrap(recorder.backward.last)
         XCTAssertEqual(lstm.upstream.count, 2)
         XCTAssertEqual(lstm.upstream[0].toArray(), [1, 1, 1])

@@ -36,7 +36,7 @@ final class FixtureTests: XCTestCase {
         assertClose(c.toArray(), try value(f, "c_t").toArray(), tol: 1e-6, "c_t")
         // the trace's named intermediates are the kernel's values, equal to the reference gates
         let event = try XCTUnwrap(recorder.events.last)
-        XCTAssertEqual(event.op, "lstm_cell")
+        XCTAssertEqual(event.op.name, "lstm_cell")
         XCTAssertEqual(event.intermediates.map(\.name), ["preact", "i_t", "f_t", "g_t", "o_t", "c_t", "h_t"])
         for gate in ["i_t", "f_t", "g_t", "o_t"] {
             assertClose(try XCTUnwrap(event.intermediate(gate)).toArray(), try value(f, gate).toArray(), tol: 1e-6, gate)

@@ -47,7 +47,7 @@ final class OptimizerTests: XCTestCase {
         try opt.step()
         Trace.listener = nil
         let event = try XCTUnwrap(recorder.ops.first)
-        XCTAssertEqual(event.op, "sgd")
+        XCTAssertEqual(event.op.name, "sgd")
         XCTAssertEqual(event.intermediates.map(\.name), ["old_value", "g", "velocity", "update", "new_value"])
         XCTAssertEqual(event.intermediate("old_value")?.toArray(), [1, -2])
         assertClose(try XCTUnwrap(event.intermediate("update")).toArray(), [0.2, -0.4])

@@ -27,17 +27,17 @@ final class FormulaTests: XCTestCase {
 
     func testPrimitiveFormulas() throws {
         let x = try Tensor(shape: [2], data: [1, 2]), two = Tensor(scalar: 2)
-        func f(_ op: String, _ inputs: [Tensor], _ labels: [Formula]) -> String? {
-            PrimitiveFormula.of(op, labels, inputs: inputs, attributes: [])?.text
+        func f(_ op: Op, _ inputs: [Tensor], _ labels: [Formula]) -> String? {
+            op.spec.display == .math ? op.spec.formula(Operands(labels: labels, inputs: inputs)).text : nil
         }
-        XCTAssertEqual(f("mul", [x, x], [a, b]), "a ⊙ b")
-        XCTAssertEqual(f("mul", [x, two], [a, Formula("2")]), "a·2", "a product with a number")
-        XCTAssertEqual(f("matmul", [x, x], [a, Formula.transposed(b)]), "a·bᵀ")
-        XCTAssertEqual(f("sigmoid", [x], [a]), "σ(a)")
-        XCTAssertEqual(f("pow", [x, two], [a, Formula("2")]), "a²")
-        XCTAssertEqual(f("sum", [x], [a]), "Σ a")
-        XCTAssertEqual(f("less_equal", [x, x], [a, b]), "a ≤ b")
-        XCTAssertNil(f("randn", [], []), "creation ops are shown by their source text")
+        XCTAssertEqual(f(.mul, [x, x], [a, b]), "a ⊙ b")
+        XCTAssertEqual(f(.mul, [x, two], [a, Formula("2")]), "a·2", "a product with a number")
+        XCTAssertEqual(f(.matmul, [x, x], [a, Formula.transposed(b)]), "a·bᵀ")
+        XCTAssertEqual(f(.sigmoid, [x], [a]), "σ(a)")
+        XCTAssertEqual(f(.pow, [x, two], [a, Formula("2")]), "a²")
+        XCTAssertEqual(f(.sum, [x], [a]), "Σ a")
+        XCTAssertEqual(f(.lessEqual, [x, x], [a, b]), "a ≤ b")
+        XCTAssertNil(f(.randn, [], []), "creation ops are shown by their source text")
     }
 
     func testLabelsPreferVariablesThenStepsThenValues() throws {
@@ -101,16 +101,17 @@ final class FormulaTests: XCTestCase {
 
     func testLocalDerivativesOfCommonOps() throws {
         let x = try Tensor(shape: [2], data: [1, 2])
-        func rule(_ op: String, _ n: Int) -> DerivativeRule {
-            Derivatives.rule(op, x: [a, b].prefix(n).map { $0 }, inputs: Array(repeating: x, count: n),
-                             z: [Formula("z")], u: ["∂L/∂z"])
+        func rule(_ op: Op, _ n: Int, _ inputs: [Tensor]? = nil) -> DerivativeRule? {
+            op.spec.derivative(Operands(labels: [a, b].prefix(n).map { $0 }, inputs: inputs ?? Array(repeating: x, count: n),
+                                        outputs: [Formula("z")], upstream: ["∂L/∂z"], number: Labeler.number))
         }
-        XCTAssertEqual(rule("mul", 2).gradients, ["∂L/∂z ⊙ b", "∂L/∂z ⊙ a"])
-        XCTAssertEqual(rule("matmul", 2).gradients, ["∂L/∂z·bᵀ", "aᵀ·∂L/∂z"])
-        XCTAssertEqual(rule("tanh", 1).gradients, ["∂L/∂z ⊙ (1 − z²)"])
-        XCTAssertEqual(rule("sigmoid", 1).local, "∂z/∂a = σ(a)·(1 − σ(a)) = z ⊙ (1 − z)")
-        XCTAssertEqual(rule("div", 2).gradients, ["(∂L/∂z)/b", "−∂L/∂z ⊙ a/b²"])
-        XCTAssertEqual(Derivatives.powerFactor(a, 3).text, "3·a²")
-        XCTAssertEqual(Derivatives.powerFactor(a, 2).text, "2·a")
+        XCTAssertEqual(rule(.mul, 2)?.gradients, ["∂L/∂z ⊙ b", "∂L/∂z ⊙ a"])
+        XCTAssertEqual(rule(.matmul, 2)?.gradients, ["∂L/∂z·bᵀ", "aᵀ·∂L/∂z"])
+        XCTAssertEqual(rule(.tanh, 1)?.gradients, ["∂L/∂z ⊙ (1 − z²)"])
+        XCTAssertEqual(rule(.sigmoid, 1)?.local, "∂z/∂a = σ(a)·(1 − σ(a)) = z ⊙ (1 − z)")
+        XCTAssertEqual(rule(.div, 2)?.gradients, ["(∂L/∂z)/b", "−∂L/∂z ⊙ a/b²"])
+        XCTAssertEqual(rule(.pow, 2, [x, Tensor(scalar: 3)])?.gradients.first, "∂L/∂z ⊙ (3·a²)", "n·aⁿ⁻¹ for a constant n")
+        XCTAssertEqual(rule(.pow, 2, [x, Tensor(scalar: 2)])?.gradients.first, "∂L/∂z ⊙ (2·a)")
+        XCTAssertNil(rule(.less, 2), "a comparison records no node")
     }
 }

@@ -40,16 +40,7 @@ extension Builtins {
             guard n >= 0 else {
                 throw RuntimeError(.value, "`n` of randperm must be ≥ 0, got \(n)", a.argumentRange(0))
             }
-            try DataBuiltins.checkAllocation(n, shape: [n], op: "randperm")
-            // Fisher–Yates, drawing from the session's generator.
-            var p = (0..<n).map(Float.init)
-            if n > 1 {
-                for i in stride(from: n - 1, to: 0, by: -1) {
-                    let j = min(Int(RandomSource.uniform() * Float(i + 1)), i)
-                    p.swapAt(i, j)
-                }
-            }
-            return .tensor(try Tensor(shape: [n], data: p))
+            return .tensor(try Ops.randperm(n))
         },
         Builtin("take", [.required("x"), .required("indices"), .optional("axis", "0")], .data,
                 "The slices of x at `indices` along `axis`, in that order (NumPy's take); gradients flow back to x.",
@@ -57,7 +48,7 @@ extension Builtins {
             let x = try a.tensor(0)
             let indices = try a.tensor(1)
             let axis = try a.int(2) ?? 0
-            return .tensor(try DataBuiltins.take(x, indices, axis: axis, a.argumentRange(1)))
+            return .tensor(try a.pointing(at: 1) { try Ops.take(x, indices, axis: axis) })
         },
         Builtin("one_hot", [.required("labels"), .required("n")], .data,
                 "Row k is 1 in column labels[k] and 0 elsewhere: shape labels.shape + [n] (PyTorch's F.one_hot).",
@@ -67,17 +58,7 @@ extension Builtins {
             guard n >= 1 else {
                 throw RuntimeError(.value, "`n` of one_hot must be ≥ 1, got \(n)", a.argumentRange(1))
             }
-            for label in labels.toArray() {
-                guard let k = wholeNumber(label), k >= 0, k < n else {
-                    throw RuntimeError(.value, "one_hot: label \(ValueFormatter().number(label)) is not a class " +
-                                       "index in 0…\(n - 1)", a.argumentRange(0))
-                }
-            }
-            // Shape.count: labels.count × n overflowed Int (`one_hot(zeros(2000), 8e15)` trapped).
-            try DataBuiltins.checkAllocation(try Shape.count(labels.shape + [n], op: "one_hot"),
-                                             shape: labels.shape + [n], op: "one_hot")
-            let column = try Ops.reshape(Ops.detach(labels), labels.shape + [1])
-            return .tensor(try Ops.equal(column, try Ops.arange(0, Double(n))))
+            return .tensor(try a.pointing(at: 0) { try Ops.oneHot(labels, n) })
         },
         Builtin("multinomial", [.required("p"), .optional("n", "1")], .data,
                 "n class indices drawn (with replacement) with probabilities proportional to p; a row of draws per row of a matrix p (PyTorch's torch.multinomial).",
@@ -87,7 +68,11 @@ extension Builtins {
             guard n >= 1 else {
                 throw RuntimeError(.value, "`n` of multinomial must be ≥ 1, got \(n)", a.argumentRange(1))
             }
-            return .tensor(try DataBuiltins.multinomial(p, n, a.argumentRange(0)))
+            guard p.rank == 1 || p.rank == 2, p.count > 0 else {
+                throw RuntimeError(.shape, "multinomial needs a vector or a matrix of probabilities, got shape " +
+                                   "\(shapeText(p.shape))", a.argumentRange(0))
+            }
+            return .tensor(try a.pointing(at: 0) { try Ops.multinomial(p, n) })
         },
         Builtin("vocab", [.required("text")], .data,
                 "The distinct characters of text, sorted, as one string: the alphabet for encode and decode.",
@@ -99,34 +84,15 @@ extension Builtins {
                 "The index in vocab of each character of text, as a vector.",
                 example: "encode(\"hell\", \"ehlo\")") { a in
             let text = try a.string(0)
-            let alphabet = Array(try a.string(1))
-            var position: [Character: Int] = [:]
-            for (i, ch) in alphabet.enumerated() where position[ch] == nil { position[ch] = i }
-            var out: [Float] = []
-            out.reserveCapacity(text.count)
-            for ch in text {
-                guard let i = position[ch] else {
-                    throw RuntimeError(.value, "encode: the character \(DataBuiltins.quoted(ch)) is not in the vocabulary",
-                                       a.argumentRange(0))
-                }
-                out.append(Float(i))
-            }
-            return .tensor(try Tensor(shape: [out.count], data: out))
+            let vocabulary = CharacterVocabulary(try a.string(1))
+            return .tensor(try a.pointing(at: 0) { try vocabulary.encode(text) })
         },
         Builtin("decode", [.required("indices"), .required("vocab")], .data,
                 "The characters of vocab at indices, as one string (the inverse of encode).",
                 example: "decode([1, 0, 2, 2], \"ehlo\")") { a in
             let indices = try a.tensor(0)
-            let alphabet = Array(try a.string(1))
-            var out = ""
-            for x in indices.toArray() {
-                guard let i = wholeNumber(x), i >= 0, i < alphabet.count else {
-                    throw RuntimeError(.value, "decode: \(ValueFormatter().number(x)) is not an index into a vocabulary " +
-                                       "of \(countText(alphabet.count, "character"))", a.argumentRange(0))
-                }
-                out.append(alphabet[i])
-            }
-            return .string(out)
+            let vocabulary = CharacterVocabulary(try a.string(1))
+            return .string(try a.pointing(at: 0) { try vocabulary.decode(indices) })
         },
         Builtin("len", [.required("x")], .data,
                 "The number of characters of a string, items of a tuple, or rows (first axis) of a tensor.",
@@ -171,6 +137,11 @@ extension Builtins {
 extension Arguments {
     /// Where argument `i` is in the source (the whole call when it was not given).
     func argumentRange(_ i: Int) -> SourceRange { ranges[i] ?? call.range }
+
+    /// Runs a tensor op whose errors are about argument `i`: they point at that argument.
+    func pointing<T>(at i: Int, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as TensorError { throw RuntimeError.from(e, at: argumentRange(i)) }
+    }
 
     /// A string argument.
     func string(_ i: Int) throws -> String {
@@ -307,109 +278,12 @@ enum DataBuiltins {
         return try Tensor(shape: [rows, columns], data: values)
     }
 
-    // MARK: Tensors
-
-    /// NumPy's `take(x, indices, axis)`: result shape x.shape[..<axis] + indices.shape + x.shape[axis+1...].
-    static func take(_ x: Tensor, _ indices: Tensor, axis: Int, _ range: SourceRange) throws -> Tensor {
-        guard x.rank > 0 else { throw RuntimeError(.type, "take needs a tensor of rank ≥ 1, got a number", range) }
-        let ax = try Shape.normalizeAxis(axis, rank: x.rank, op: "take")
-        let size = x.shape[ax]
-        var picks: [Int] = []
-        picks.reserveCapacity(indices.count)
-        for value in indices.toArray() {
-            guard let i = wholeNumber(value), i >= -size, i < size else {
-                throw RuntimeError(.index, "take: index \(ValueFormatter().number(value)) is out of range for axis " +
-                                   "\(ax) of size \(size)", range)
-            }
-            picks.append(i < 0 ? i + size : i)
-        }
-        let shape = Array(x.shape[..<ax]) + indices.shape + Array(x.shape[(ax + 1)...])
-        try checkAllocation(try Shape.count(shape, op: "take"), shape: shape, op: "take")
-        if x.requiresGrad && GradMode.isEnabled {
-            // Differentiable path: one view per index, stacked (autograd routes gradients back).
-            guard !picks.isEmpty else { return try Ops.reshape(Ops.index(x, sliceSpecs(ax, 0, 0)), shape) }
-            let slices = try picks.map { i -> Tensor in
-                var specs = [IndexSpec](repeating: .all, count: x.rank)
-                specs[ax] = .index(i)
-                return try Ops.index(x, specs)
-            }
-            return try Ops.reshape(Ops.stack(slices, axis: ax), shape)
-        }
-        // Plain copy: x as (outer, size, inner) blocks.
-        let outer = x.shape[..<ax].reduce(1, *), inner = x.shape[(ax + 1)...].reduce(1, *)
-        let source = x.toArray()
-        var out: [Float] = []
-        out.reserveCapacity(outer * picks.count * inner)
-        for o in 0..<outer {
-            for i in picks {
-                let start = (o * size + i) * inner
-                out.append(contentsOf: source[start..<(start + inner)])
-            }
-        }
-        return try Tensor(shape: shape, data: out)
-    }
-
-    private static func sliceSpecs(_ axis: Int, _ start: Int, _ stop: Int) -> [IndexSpec] {
-        (0...axis).map { $0 == axis ? .slice(start: start, stop: stop, step: 1) : .all }
-    }
-
-    /// Inverse-CDF sampling, one uniform draw per sample, rows of `p` independent.
-    static func multinomial(_ p: Tensor, _ n: Int, _ range: SourceRange) throws -> Tensor {
-        guard p.rank == 1 || p.rank == 2, p.count > 0 else {
-            throw RuntimeError(.shape, "multinomial needs a vector or a matrix of probabilities, got shape " +
-                               "\(shapeText(p.shape))", range)
-        }
-        let categories = p.shape[p.rank - 1]
-        let rows = p.rank == 1 ? 1 : p.shape[0]
-        // Shape.count: rows × n overflowed Int (`multinomial(ones(2000, 1), 8e15)` trapped).
-        let outShape = p.rank == 1 ? [n] : [rows, n]
-        try checkAllocation(try Shape.count(outShape, op: "multinomial"), shape: outShape, op: "multinomial")
-        let weights = p.toArray()
-        var out: [Float] = []
-        out.reserveCapacity(rows * n)
-        for r in 0..<rows {
-            let row = weights[(r * categories)..<((r + 1) * categories)]
-            var cumulative: [Double] = []
-            cumulative.reserveCapacity(categories)
-            var total = 0.0
-            for w in row {
-                guard w.isFinite, w >= 0 else {
-                    throw RuntimeError(.value, "multinomial: probabilities must be finite and ≥ 0, got " +
-                                       "\(ValueFormatter().number(w))", range)
-                }
-                total += Double(w)
-                cumulative.append(total)
-            }
-            guard total > 0 else {
-                throw RuntimeError(.value, "multinomial: the probabilities" + (rows > 1 ? " of row \(r)" : "") +
-                                   " sum to 0", range)
-            }
-            for _ in 0..<n {
-                let u = Double(RandomSource.uniform()) * total
-                // The first category whose cumulative weight exceeds u (never one of weight 0);
-                // rounding can leave u at the very top: then the last category of weight > 0.
-                let k = cumulative.firstIndex { $0 > u } ?? row.lastIndex { $0 > 0 }.map { $0 - row.startIndex } ?? 0
-                out.append(Float(k))
-            }
-        }
-        return try Tensor(shape: p.rank == 1 ? [n] : [rows, n], data: out)
-    }
-
     /// Throws the tensors' allocation error before a Swift array of `count` floats is built.
     static func checkAllocation(_ count: Int, shape: [Int], op: String) throws {
         let limit = Tensor.allocationLimit
         if count > limit / MemoryLayout<Float>.stride {
             throw TensorError.allocationTooLarge(op: op, shape: shape, limit: limit)
         }
-    }
-
-    /// A character as messages show it: `"a"`, or its code point when it is invisible.
-    static func quoted(_ ch: Character) -> String {
-        if ch == "\n" { return "newline" }
-        if ch.isWhitespace || ch.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            return ch.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
-        }
-        return "\"\(ch)\""
     }
 }
 

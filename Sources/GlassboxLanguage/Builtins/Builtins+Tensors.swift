@@ -61,7 +61,7 @@ extension Builtins {
                             try Shape.normalizeAxis(j, rank: x.rank, op: "transpose"))
                 // Named `swapaxes` unless it reverses every axis, so `explain` does not write it as xᵀ.
                 if axes == Array((0..<x.rank).reversed()) { return .tensor(try Ops.transpose(x)) }
-                return .tensor(try Ops.permute(x, axes, name: "swapaxes"))
+                return .tensor(try Ops.permute(x, axes))
             default:
                 throw RuntimeError(.arity, "`transpose` takes two axes to swap (a and b), or none to reverse them all",
                                    a.range, notes: ["signature: transpose(x), transpose(x, a, b)"])

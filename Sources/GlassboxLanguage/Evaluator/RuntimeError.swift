@@ -33,7 +33,7 @@ extension RuntimeError {
             let kind: Diagnostic.Kind
             switch e {
             case .shapeMismatch: kind = .shape
-            case .invalidAxis, .indexOutOfRange: kind = .index
+            case .invalidAxis, .indexOutOfRange, .invalidIndex: kind = .index
             case .invalidDimension, .invalidArgument: kind = .value
             case .allocationTooLarge, .outOfTensorMemory: kind = .allocation
             case .interrupted: kind = .interrupted
