@@ -1,7 +1,7 @@
 // MARK: - Parser
 
 /// Recursive-descent parser with one method per precedence level (Crafting Interpreters), in the
-/// contract's order, lowest first:
+/// order of Docs/LANGUAGE.md, lowest first:
 ///
 ///     comparison  < <= > >= == !=      (not chained)
 ///     additive    + -                  (left)

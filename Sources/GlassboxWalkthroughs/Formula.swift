@@ -3,7 +3,7 @@
 /// A piece of Unicode math (`σ(x)`, `a ⊙ b`, `x·Wᵀ`) and how tightly it binds, so that composing
 /// formulas adds exactly the parentheses the reader needs.
 ///
-/// Symbols (CONTRACT.md): `·` matrix product (and a product with a scalar), `⊙` elementwise
+/// Symbols (Docs/WALKTHROUGHS.md): `·` matrix product (and a product with a scalar), `⊙` elementwise
 /// product, `ᵀ` transpose, `σ` the logistic sigmoid, `√` square root, `Σ` sum, `−` minus.
 struct Formula: Equatable, CustomStringConvertible {
     /// Binding strength, loosest first.

@@ -3,7 +3,7 @@ import GlassboxTensors
 
 // MARK: - Named steps of the fused layers
 
-/// Each fused op reports its intermediates by name (API-TENSORS.md); these functions give each
+/// Each fused op reports its intermediates by name (Docs/WALKTHROUGHS.md, "Named walkthroughs"); these functions give each
 /// one its conventional symbol and formula. They return false when an intermediate is missing,
 /// and the op is then shown as one primitive step.
 extension StepBuilder {
