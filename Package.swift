@@ -17,7 +17,7 @@ import PackageDescription
 // MARK: - Build settings
 
 /// The optimized kernels are compiled for x86-64-v3 (Haswell and later: AVX2, FMA, F16C).
-/// Without it `SIMD8<Float>.addingProduct` lowers to calls of `fmaf` (under 1 GFLOPS).
+/// Without it `SIMD8<Float>.addingProduct` lowers to a call of `fmaf` per lane.
 /// `GlassboxKernels` checks the CPU at run time and falls back to its plain reference loops
 /// on machines without AVX2/FMA, so only this module carries the flag.
 let fastKernelFlags: [SwiftSetting] = [

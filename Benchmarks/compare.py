@@ -551,10 +551,9 @@ def main():
 
     def settle(limit_s=1.0):
         """Waits until this process's library threads stop spinning. After a call, OpenBLAS's
-        workers keep spinning for ~0.1 s (about 130 ms of CPU time measured on this machine),
-        and PyTorch's OpenMP workers briefly: a Glassbox run started then shares a core with
-        them (its 1024² two-thread product measured 5 % slower right after NumPy's than after
-        a pause, single samples up to 60 %). Quiet = under 1 ms of CPU in a 20 ms sleep."""
+        workers keep spinning for a while, and PyTorch's OpenMP workers briefly: a Glassbox run
+        started then shares a core with them and its two-thread rows come out slow. Quiet =
+        under 1 ms of CPU in a 20 ms sleep."""
         deadline = time.perf_counter() + limit_s
         while time.perf_counter() < deadline:
             c0 = time.process_time()

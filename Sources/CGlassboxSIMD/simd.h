@@ -4,7 +4,7 @@
 // compiled with -march=x86-64-v3, so nothing here reaches a CPU without AVX2.
 //
 // Why: `SIMD8<Float>.squareRoot()` becomes eight scalar `sqrtss` with an errno branch each
-// (Swift's Float.squareRoot on Linux), eight times slower than one `vsqrtps`; and
+// (Swift's Float.squareRoot on Linux) where one `vsqrtps` would do; and
 // `SIMD8<Double>(SIMD8<Float>)`, `SIMD8<Float>(SIMD8<Int32>)` and `all(mask)` are
 // out-of-line generic calls, not one or two instructions.
 #ifndef GLASSBOX_SIMD_H
@@ -103,7 +103,7 @@ static inline __attribute__((always_inline)) void gb_prefetch_write(const void *
 /// Sets the calling thread's SSE control register to flush subnormal results to zero (FTZ,
 /// bit 15) and to read subnormal operands as zero (DAZ, bit 6), and returns the previous value
 /// for `gb_restore_csr`. On Intel cores every operation that reads or produces a subnormal
-/// takes a microcode assist of ~100 cycles; Adam's moments decay into that range once the
+/// takes a slow microcode assist; Adam's moments decay into that range once the
 /// gradients get small (PyTorch offers the same switch as `torch.set_flush_denormal`;
 /// TensorFlow turns it on by default).
 static inline __attribute__((always_inline)) unsigned gb_flush_subnormals(void) {

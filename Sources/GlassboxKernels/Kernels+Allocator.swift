@@ -19,14 +19,13 @@ extension Kernels {
     /// stays mapped. Called once at start-up by the `glassbox` executable and the benchmarks.
     ///
     /// Why: a training step allocates and frees the same tensors again and again — for the
-    /// LSTM benchmark ~14 MiB of 16–64 KiB activations per pass, for attention a 512 KiB score
+    /// LSTM benchmark many 16–64 KiB activations per pass, for attention a 512 KiB score
     /// buffer per call. With glibc's defaults (128 KiB mmap threshold, raised adaptively only
     /// after an mmapped block is freed; 128 KiB trim threshold) much of that memory goes back
-    /// to the kernel at the end of a pass and is faulted in and zeroed again in the next.
-    /// `perf stat -e page-faults` over one run of a benchmark row counted, before → after:
-    /// attention through tensors 2,655–6,063 → ~1,430, the LSTM through tensors 6,520 → ~4,200
-    /// (timings in Docs/PERFORMANCE.md). PyTorch's CPU performance guide recommends the same
-    /// kind of change (a caching allocator such as jemalloc or TCMalloc via `LD_PRELOAD`).
+    /// to the kernel at the end of a pass and is faulted in and zeroed again in the next; kept,
+    /// it is reused without page faults (`perf stat -e page-faults` shows the difference).
+    /// PyTorch's CPU performance guide recommends the same kind of change (a caching allocator
+    /// such as jemalloc or TCMalloc via `LD_PRELOAD`).
     /// The live-tensor limits (`Tensor.totalAllocationLimit`) count tensors, not the
     /// allocator's cache, and are unaffected.
     ///

@@ -29,8 +29,8 @@ extension Kernels {
     @inline(__always)
     public static func binary(_ op: BinaryOp, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
                               _ b: UnsafePointer<Float>, count: Int) {
-        // Tiny tensors stay on the plain loop: no dispatch cost where the interpreter's
-        // per-op budget is ~100 ns.
+        // Tiny tensors stay on the plain loop: for an op on a few floats, dispatch would cost
+        // more than the arithmetic.
         if count >= Threaded.binaryFastMinimum, useFast, let arithmetic = Threaded.arithmetic(op) {
             Threaded.binary(arithmetic, y, a, b, count: count)
         } else {

@@ -8,7 +8,7 @@ import GlassboxKernelsFast
 
 extension Threaded {
     /// Elementwise work below this many elements runs on the calling thread: a transcendental
-    /// map of 32 K floats takes ~15 µs, a few times the cost of waking a worker.
+    /// map of 32 K floats is only a few times the cost of waking a worker.
     public static let elementwiseParallelThreshold = 1 << 15
     /// Elements per chunk of elementwise work (fits in L2 with its output).
     static let elementwiseGrain = 1 << 15
@@ -206,7 +206,7 @@ extension Threaded {
 extension Threaded {
     /// The LSTM cell splits from this many pre-activations (B·4H) on, in chunks of about as
     /// many: each hidden unit costs five transcendental functions, so 4096 pre-activations are
-    /// ~10 µs of work, several times what handing a chunk to a spinning worker costs.
+    /// several times the work of handing a chunk to a spinning worker.
     public static let lstmParallelThreshold = 1 << 12
 
     public static func lstmCellForward(

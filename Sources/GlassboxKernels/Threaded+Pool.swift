@@ -7,11 +7,10 @@ import Glibc
 /// The worker threads behind `Threaded.forEachChunk`: one per core besides the caller's, started
 /// on first use and kept for the life of the process.
 ///
-/// Why not `DispatchQueue.concurrentPerform`: on this class of machine (2 vCPUs under KVM) it
-/// costs 15–20 µs per call to wake a worker, as much as the whole of a 32×512×128 product (one
-/// step of an LSTM). A pool whose workers spin for a short while after each job (as OpenBLAS's
-/// and OpenMP's do) takes a new job within about a microsecond while work keeps coming, and
-/// sleeps on a condition variable once it stops.
+/// Why not `DispatchQueue.concurrentPerform`: it wakes a worker on every call, which costs as
+/// much as the whole of a 32×512×128 product (one step of an LSTM). A pool whose workers spin
+/// for a short while after each job (as OpenBLAS's and OpenMP's do) takes a new job at once
+/// while work keeps coming, and sleeps on a condition variable once it stops.
 ///
 /// A job is `chunks` calls of `body(chunk)`. Chunks are claimed one at a time with a
 /// compare-and-swap on one 64-bit ticket (generation · chunk count · next chunk), so the caller
@@ -25,7 +24,7 @@ final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(threads: Threaded.workers - 1)
 
     /// How long an idle worker spins before it sleeps: longer than the gaps between the kernels
-    /// of a training step (tens of microseconds), short enough not to matter at the prompt.
+    /// of a training step, short enough not to matter at the prompt.
     static let spinNanoseconds: UInt64 = 300_000
 
     let threads: Int

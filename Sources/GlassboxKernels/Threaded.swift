@@ -9,7 +9,7 @@ import Glibc
 /// function here has the argument list of its `Fast` (and `Kernels`) counterpart. Small work
 /// runs on the calling thread with no threading cost at all; large work is cut into chunks that
 /// the workers take in turn, and every worker polls `Interrupt.isRequested` before each chunk,
-/// so Ctrl-C stops a long product within one chunk (a few milliseconds).
+/// so Ctrl-C stops a long product within one chunk.
 ///
 /// Call these only when `Kernels.useFast` is true (they run AVX2/FMA code).
 public enum Threaded {}
@@ -53,8 +53,8 @@ extension Threaded {
 // MARK: - gemm
 
 extension Threaded {
-    /// Products below this many multiply-adds (m·n·k) run on the calling thread: waking a
-    /// second thread costs a few microseconds, as much as a 48×48×48 product.
+    /// Products below this many multiply-adds (m·n·k) run on the calling thread: below it,
+    /// waking a second thread and splitting the work costs more than the second core saves.
     public static let gemmParallelThreshold = 96 * 96 * 96
 
     /// `Fast.gemm` over all cores: C = op(A)·op(B) [+ C] (same arguments). The rows of C are
@@ -71,8 +71,8 @@ extension Threaded {
                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
-        // About 2³⁰ multiply-adds per chunk (≈ 15 ms on one core): fine enough for Ctrl-C, and
-        // few enough chunks that re-packing B per chunk stays a few percent (a 1024³ product is
+        // About 2³⁰ multiply-adds per chunk: small enough for Ctrl-C to stop a product soon, and
+        // few enough chunks that re-packing B per chunk stays a small share (a 1024³ product is
         // exactly one chunk per core).
         let splitRows = m >= n
         let tile = splitRows ? Fast.gemmMR : Fast.gemmNR

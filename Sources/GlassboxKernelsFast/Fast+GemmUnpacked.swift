@@ -2,8 +2,8 @@
 //
 // Packing pays for itself when a panel is reused many times from a cache it would otherwise
 // miss. When B is small (it stays in L1/L2 as it is) or A has few rows (a packed B panel
-// would serve only a handful of row tiles), the copy is mostly cost: packing both operands is
-// about 1/6 of a 64×64×64 product's time. Here each 6×16 tile of C broadcasts A's elements
+// would serve only a handful of row tiles), the copy is mostly cost: for a 64×64×64 product,
+// packing both operands is a sizable share of the time. Here each 6×16 tile of C broadcasts A's elements
 // straight from six row pointers (or, for a transposed A, from six adjacent floats of one row
 // of the stored matrix) and loads B's 16 columns straight from each of its rows. Only a
 // partial last column strip (n not a multiple of 16) is copied, into a zero-padded k × 16
@@ -18,10 +18,10 @@ extension Fast {
     /// - A has at most 64 rows, so packing B would be used by at most 11 row tiles — too few to
     ///   pay for the copy — and B is at most 128 Ki floats (512 KiB, the target's L2).
     ///
-    /// Measured by `glassbox-bench --interleave gemm_S_packed gemm_S_unpacked` (unpacked ÷
-    /// packed, median of 15 rounds; Docs/PERFORMANCE.md): 64³ 0.85, 96³ 0.94, 128³ 0.97,
-    /// 192³ 0.95–0.98, the LSTM's 32×128·128×512 0.85, the MLP's 64×784·784×128 0.91 and
-    /// x(64×784)ᵀ·dh(64×128) 0.93; but 256³ 0.97–1.08 and 32×512·512×512 1.10, left packed.
+    /// The bounds follow timings of both paths on the same products (`glassbox-bench
+    /// --interleave gemm_S_packed gemm_S_unpacked`): unpacked is faster for squares up to 192³
+    /// and for the LSTM's and the MLP's products; 256³ and a 32-row A times a 512×512 B are not,
+    /// and stay packed.
     @inline(__always)
     public static func prefersUnpacked(transB: Bool, m: Int, n: Int, k: Int) -> Bool {
         guard !transB else { return false }

@@ -60,8 +60,8 @@ extension Fast {
     ///
     /// Runs with subnormals flushed to zero (`gb_flush_subnormals`; the thread's previous mode
     /// is restored on return): training on until the loss is near zero drives g², m and v below
-    /// 2⁻¹²⁶, where every multiply took a microcode assist — the MLP benchmark step went from
-    /// 0.43 ms to 2.2 ms after ~10⁴ steps, 72 % of it in this loop. A moment that small moves
+    /// 2⁻¹²⁶, where every multiply takes a microcode assist and a long training run slows down
+    /// several times over, most of it in this loop. A moment that small moves
     /// p by less than lr·2⁻¹²⁶/ε ≈ 10⁻³⁵·lr, so flushing it changes no parameter visibly; the
     /// reference loop (`Reference.adamStep`) keeps IEEE subnormals.
     public static func adamStep(

@@ -1,6 +1,6 @@
 import GlassboxTensors
 
-// MARK: - Machine-readable output (contract: `--json`)
+// MARK: - Machine-readable output (`--json`)
 
 /// One JSON object per line for each statement that yields a value:
 ///

@@ -1,7 +1,7 @@
 // MARK: - Parser
 
 /// Recursive-descent parser with one method per precedence level (Crafting Interpreters), in the
-/// contract's order, lowest first:
+/// precedence order Docs/LANGUAGE.md gives (here lowest first):
 ///
 ///     comparison  < <= > >= == !=      (not chained)
 ///     additive    + -                  (left)

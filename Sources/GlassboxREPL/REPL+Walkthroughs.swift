@@ -55,7 +55,7 @@ extension REPL {
         }
     }
 
-    /// The `--json` line for a value: an explanation becomes the contract's trace record.
+    /// The `--json` line for a value: an explanation becomes its trace record (Docs/WALKTHROUGHS.md, "JSON").
     func jsonLine(_ value: Value, cell: Int) -> String? {
         if case .explanation(let e) = value { return TraceJSON.line(e, cell: cell, session: session) }
         return JSON.cellValue(value, cell: cell)

@@ -17,7 +17,7 @@ public final class REPL {
         /// No prompts; every unsilenced value as plain text; errors on standard error, located
         /// in `fileName` (`demo.gbx:3:5: error: …`) when given.
         case script(fileName: String?)
-        /// `--json`: every value and error as one JSON object on its own line (CONTRACT.md).
+        /// `--json`: every value and error as one JSON object on its own line (`JSON` in GlassboxLanguage).
         case json
     }
 

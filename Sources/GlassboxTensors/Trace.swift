@@ -36,7 +36,7 @@ public struct OpEvent {
     /// What it returned (two for `lstm_cell`: h′ then c′; the updated parameter for an optimizer).
     public let outputs: [Tensor]
     /// Named intermediate values in the order they were computed, e.g. `i_t`, `f_t`, … for
-    /// `lstm_cell` (the names its `OpSpec.intermediates` declares).
+    /// `lstm_cell`: the names its `OpSpec.intermediates` declares (Docs/WALKTHROUGHS.md lists them).
     public let intermediates: [(name: String, value: Tensor)]
     /// Non-tensor arguments, e.g. `("axis", "1")`, `("lr", "0.01")`.
     public let attributes: [(name: String, value: String)]

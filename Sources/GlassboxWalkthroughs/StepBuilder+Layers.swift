@@ -3,9 +3,9 @@ import GlassboxTensors
 
 // MARK: - Named steps of the fused layers
 
-/// Each fused op reports its intermediates by name (API-TENSORS.md); these functions give each
-/// one its conventional symbol and formula. They return false when an intermediate is missing,
-/// and the op is then shown as one primitive step.
+/// Each fused op reports its intermediates by name (Docs/WALKTHROUGHS.md, "Named walkthroughs");
+/// these functions give each one its conventional symbol and formula. They return false when an
+/// intermediate is missing, and the op is then shown as one primitive step.
 extension StepBuilder {
 
     /// `lstm_cell`: pre-activations, then `i_t f_t g_t o_t c_t h_t` (PyTorch `nn.LSTMCell`).

@@ -1,7 +1,7 @@
 import GlassboxLanguage
 import GlassboxTensors
 
-// MARK: - The `--json` trace record (CONTRACT.md)
+// MARK: - The `--json` trace record (Docs/WALKTHROUGHS.md, "JSON")
 
 /// `{"cell": 5, "trace": [{"step": "i_t", "formula": "σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)",
 /// "value": {"shape": [...], "data": [...]}}, ...]}` — one object per step, in order. A step

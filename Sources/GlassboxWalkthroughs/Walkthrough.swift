@@ -130,9 +130,9 @@ public struct Step {
     }
 
     public let kind: Kind
-    /// `i_t`, `mul`, `∂L/∂W`, … (the contract's `step`).
+    /// `i_t`, `mul`, `∂L/∂W`, … (the `step` of the `--json` trace).
     public let name: String
-    /// Unicode math: `σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)` (the contract's `formula`).
+    /// Unicode math: `σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)` (the `--json` trace's `formula`).
     public let formula: String
     /// The tensor the op produced; nil for a step that is only a formula (a local derivative).
     public let value: Tensor?

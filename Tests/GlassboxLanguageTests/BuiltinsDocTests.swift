@@ -16,7 +16,7 @@ final class BuiltinsDocTests: XCTestCase {
         }
     }
 
-    /// The contract's built-ins are all in the table.
+    /// The built-ins the language promises (Docs/BUILTINS.md) are all in the table.
     func testTheContractsBuiltinsExist() {
         let contract = """
         zeros ones full eye arange linspace rand randn seed reshape transpose concat stack exp log sqrt abs

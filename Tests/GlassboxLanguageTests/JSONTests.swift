@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import GlassboxLanguage
 
-/// The contract's `--json` objects, checked both as text and by parsing them back.
+/// The `--json` objects (`JSON`), checked both as text and by parsing them back.
 final class JSONTests: XCTestCase {
     let s = Session()
 

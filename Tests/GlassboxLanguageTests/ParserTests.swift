@@ -15,7 +15,7 @@ final class ParserTests: XCTestCase {
         }
     }
 
-    // MARK: Precedence, in the contract's order
+    // MARK: Precedence, in Docs/LANGUAGE.md's order
 
     func testPrecedenceLevels() throws {
         XCTAssertEqual(try tree("a + b * c"), "(+ a (* b c))")

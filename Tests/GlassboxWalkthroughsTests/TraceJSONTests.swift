@@ -4,7 +4,7 @@ import GlassboxLanguage
 import GlassboxTensors
 @testable import GlassboxWalkthroughs
 
-/// `--json`: `{"cell": n, "trace": [{"step", "formula", "value"}, …]}` (CONTRACT.md).
+/// `--json`: `{"cell": n, "trace": [{"step", "formula", "value"}, …]}` (Docs/WALKTHROUGHS.md, "JSON").
 final class TraceJSONTests: XCTestCase {
     func parse(_ line: String) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8))

@@ -57,8 +57,8 @@ func measure(
     }
     body()   // warm-up: first-touch page faults, lazily built state, cold caches
     // Calibration on warm calls, for at least a quarter of a sample: timed from the warm-up
-    // call alone, a row whose first call is slow got samples of one or two calls (measured:
-    // `mlp_step_tensors` one call per sample, `matmul_64` 2.4 ms samples instead of 20 ms).
+    // call alone, a row whose first call is slow (first touch of scratch memory) would get
+    // samples of one or two calls.
     // The median call, so that the warm-up's after-effects (a slow second call) do not count.
     var start = now()
     var callTimes: [Double] = []

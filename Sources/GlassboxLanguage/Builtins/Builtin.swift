@@ -53,8 +53,8 @@ final class Builtin: Sendable {
     }
 
     /// `softmax(x, axis=-1)`, `zeros(d...)`, `sgd(params..., lr, momentum=0)`.
-    /// "signature: …", the note an argument error carries — built only when one is thrown
-    /// (building it for every call cost ~2,000 instructions a call).
+    /// "signature: …", the note an argument error carries — built only when one is thrown,
+    /// since nearly every call succeeds and the interpolated string would be wasted work.
     var signatureNote: String { "signature: \(signature)" }
 
     var signature: String {
