@@ -55,7 +55,7 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testArityShowsTheSignature() {
-        check("sigmoid(x, x)", .arity, "`sigmoid` takes at most 1 argument, got 2", span: "x",
+        check("sigmoid(x, x)", .arity, "`sigmoid` takes 1 argument, got 2", span: "x",
               note: "signature: sigmoid(x)")
         check("where(x, x)", .arity, "`where` is missing its argument `b`", note: "signature: where(c, a, b)")
         check("f(a, b) = a + b; f(1)", .arity, "`f` is missing its argument `b`", note: "signature: f(a, b)")
@@ -65,7 +65,7 @@ final class DiagnosticTests: XCTestCase {
         check("sum(x, axs=0)", .keyword, "`sum` has no keyword argument `axs`; did you mean `axis`?", span: "axs",
               note: "signature: sum(x, axis=all)")
         check("sum(x, x=x)", .keyword, "`x` is given twice")
-        check("f(a) = a; f(b=1)", .keyword, "`f` has no parameter `b`")
+        check("f(a) = a; f(b=1)", .keyword, "`f` has no keyword argument `b`")
     }
 
     func testType() {
