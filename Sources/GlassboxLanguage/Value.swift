@@ -8,7 +8,9 @@ public enum Value {
     case string(String)
     case tuple(TupleValue)
     case function(Function)
-    case optimizer(Optimizer)
+    /// Any other kind of value — an optimizer, and the objects later built-ins return — described
+    /// by its conformance to `ValueKind`.
+    case object(any ValueKind)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
     /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
@@ -23,7 +25,7 @@ public enum Value {
         case .string: return "string"
         case .tuple: return "tuple"
         case .function: return "function"
-        case .optimizer: return "optimizer"
+        case .object(let o): return o.typeName
         case .explanation: return "explanation"
         case .plot: return "plot"
         case .none: return "nothing"
