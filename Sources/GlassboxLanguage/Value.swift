@@ -162,17 +162,8 @@ public final class Explanation {
         public var limitText: String {
             switch reason {
             case .events: return "explain records at most \(limit) ops"
-            case .bytes: return "explain keeps at most \(Truncation.bytesText(limit)) of tensors"
+            case .bytes: return "explain keeps at most \(NumberText.bytes(limit)) of tensors"
             }
-        }
-
-        /// `1 GiB`, `2.5 GiB`, `4 MiB`, `512 KiB`.
-        static func bytesText(_ n: Int) -> String {
-            for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where n >= 1 << shift {
-                let tenths = Int((Double(n) / Double(1 << shift) * 10).rounded(.down))
-                return (tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)") + " " + unit
-            }
-            return countText(n, "byte")
         }
     }
 }

@@ -82,7 +82,7 @@ extension REPL {
                 return style.name(function.signature) + "  (your function)\n  " + (function.definition ?? function.signature)
             case .tensor(let tensor):
                 let shape = tensor.shape.isEmpty ? "a number"
-                    : "a tensor of shape " + tensor.shape.map(String.init).joined(separator: "×")
+                    : "a tensor of shape " + Shape.text(tensor.shape)
                 var facts = [shape]
                 if tensor.isParameter { facts.append("a parameter") }
                 if tensor.grad != nil { facts.append("has a gradient (\(name).grad)") }
@@ -134,8 +134,7 @@ extension REPL {
         for variable in variables {
             switch variable.value {
             case .tensor(let tensor):
-                let shape = tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")
-                rows.append([variable.name, variable.value.typeName, shape,
+                rows.append([variable.name, variable.value.typeName, Shape.text(tensor.shape),
                              tensor.isParameter ? "yes" : "", tensor.grad != nil ? "yes" : ""])
             case .object(let object):
                 rows.append([variable.name, object.typeName, object.variablesSummary, "", ""])

@@ -45,19 +45,14 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// `[2, 3]`; a scalar's shape prints as `[]`.
-    static func format(_ shape: [Int]) -> String {
-        "[" + shape.map(String.init).joined(separator: ", ") + "]"
-    }
+    /// `2×3`, `3`, `scalar`: the one spelling of shapes (`Shape.text`).
+    static func format(_ shape: [Int]) -> String { Shape.text(shape) }
 
     static func format(_ value: Double) -> String {
         if value.isFinite && value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
     }
 
-    static func formatBytes(_ bytes: Int) -> String {
-        let gib = Double(bytes) / Double(1 << 30)
-        if gib >= 1 { return String(Double(Int(gib * 10)) / 10) + " GiB" }
-        return String(bytes >> 20) + " MiB"
-    }
+    /// `4 GiB`, `2 MiB` (`NumberText.bytes`).
+    static func formatBytes(_ bytes: Int) -> String { NumberText.bytes(bytes) }
 }
