@@ -35,7 +35,7 @@ public enum JSON {
         case .string(let s): return "{\"string\": \(string(s))}"
         case .tuple(let t): return "{\"tuple\": [" + t.items.map { self.value($0) }.joined(separator: ", ") + "]}"
         case .function(let f): return "{\"function\": \(string(f.signature))}"
-        case .optimizer(let o): return "{\"optimizer\": \(string(o.kind.rawValue)), \"t\": \(o.t)}"
+        case .object(let o): return o.json
         case .explanation(let e): return "{\"trace\": \(trace(e))}"
         case .plot(let p): return plot(p)
         case .none: return "null"

@@ -8,7 +8,9 @@ public enum Value {
     case string(String)
     case tuple(TupleValue)
     case function(Function)
-    case optimizer(Optimizer)
+    /// Any other kind of value — an optimizer, and the objects later built-ins return — described
+    /// by its conformance to `ValueKind`.
+    case object(any ValueKind)
     /// The value of `explain EXPR`: the recorded steps and EXPR's own value.
     case explanation(Explanation)
     /// A picture to draw: what `plot` and `heatmap` return (GlassboxWalkthroughs draws it).
@@ -23,7 +25,7 @@ public enum Value {
         case .string: return "string"
         case .tuple: return "tuple"
         case .function: return "function"
-        case .optimizer: return "optimizer"
+        case .object(let o): return o.typeName
         case .explanation: return "explanation"
         case .plot: return "plot"
         case .none: return "nothing"
@@ -160,17 +162,8 @@ public final class Explanation {
         public var limitText: String {
             switch reason {
             case .events: return "explain records at most \(limit) ops"
-            case .bytes: return "explain keeps at most \(Truncation.bytesText(limit)) of tensors"
+            case .bytes: return "explain keeps at most \(NumberText.bytes(limit)) of tensors"
             }
-        }
-
-        /// `1 GiB`, `2.5 GiB`, `4 MiB`, `512 KiB`.
-        static func bytesText(_ n: Int) -> String {
-            for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where n >= 1 << shift {
-                let tenths = Int((Double(n) / Double(1 << shift) * 10).rounded(.down))
-                return (tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)") + " " + unit
-            }
-            return countText(n, "byte")
         }
     }
 }

@@ -24,7 +24,7 @@ extension ValueFormatter {
         case .tuple(let t): return format(t)
         case .function(let f):
             return f.definition ?? "\(f.signature) — built-in"
-        case .optimizer(let o): return describe(o)
+        case .object(let o): return o.text(self)
         case .explanation(let e): return format(e)
         case .plot(let p): return p.summary
         case .none: return ""
@@ -63,16 +63,6 @@ extension ValueFormatter {
             }
         }
         return out + "\""
-    }
-
-    /// `adam(2 parameters, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08), t = 3`
-    func describe(_ o: Optimizer) -> String {
-        var settings = ["lr=\(number(o.lr))"]
-        switch o.kind {
-        case .sgd: settings.append("momentum=\(number(o.momentum))")
-        case .adam: settings += ["beta1=\(number(o.beta1))", "beta2=\(number(o.beta2))", "eps=\(number(o.eps))"]
-        }
-        return "\(o.kind.rawValue)(\(countText(o.parameters.count, "parameter")), \(settings.joined(separator: ", "))), t = \(o.t)"
     }
 
     /// A plain listing of what `explain` recorded (walkthroughs render it properly).

@@ -1,3 +1,5 @@
+import GlassboxTensors
+
 // MARK: - The plain-text form of tensors
 
 /// Writes tensors the way NumPy does, adapted for learners: a shape header (`2×3`), rows in
@@ -33,10 +35,10 @@ public struct ValueFormatter: Sendable {
 
     // MARK: Header and body
 
-    /// `2×3` for a matrix, `3` for a vector, nil for a number.
+    /// `2×3` for a matrix, `3` for a vector (`Shape.text`), nil for a number.
     public func header(shape: [Int], isParameter: Bool = false) -> String? {
         guard !shape.isEmpty else { return nil }
-        let dims = shape.map(String.init).joined(separator: "×")
+        let dims = Shape.text(shape)
         return isParameter ? dims + " param" : dims
     }
 
@@ -168,12 +170,12 @@ struct NumberStyle {
         }
         if allWhole && maxAbs < 1e8 {
             mode = .integer
-        } else if maxAbs >= 1e8 || minNonzero < pow10(-precision) / 2 {
+        } else if maxAbs >= 1e8 || minNonzero < NumberText.pow10(-precision) / 2 {
             mode = .scientific(digits: precision)
         } else {
             // The fewest decimals that write each value as it rounds at `precision` decimals.
             var decimals = 0
-            let scale = pow10(precision)
+            let scale = NumberText.pow10(precision)
             for v in values where v.isFinite {
                 var n = (Double(v).magnitude * scale).rounded(.toNearestOrEven)
                 var d = precision
@@ -193,47 +195,9 @@ struct NumberStyle {
         case .integer:
             return (x.sign == .minus ? "-" : "") + String(Int64(x.magnitude))
         case .fixed(let decimals):
-            return fixed(x, decimals)
+            return NumberText.fixed(x, decimals)
         case .scientific(let digits):
-            return scientific(x, digits)
+            return NumberText.scientific(x, digits)
         }
     }
-}
-
-/// `x` with exactly `decimals` digits after the point (no Foundation, no printf).
-func fixed(_ x: Double, _ decimals: Int) -> String {
-    let scaled = (x.magnitude * pow10(decimals)).rounded(.toNearestOrEven)
-    guard scaled < 9e15 else { return scientific(x, decimals) }
-    let n = Int64(scaled)
-    let unit = Int64(pow10(decimals))
-    var text = String(n / unit)
-    if decimals > 0 {
-        let fraction = String(n % unit)
-        text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
-    }
-    return (x.sign == .minus ? "-" : "") + text
-}
-
-/// `x` as `d.dddde±XX` with `digits` digits after the point.
-func scientific(_ x: Double, _ digits: Int) -> String {
-    let a = x.magnitude
-    guard a > 0 else { return (x.sign == .minus ? "-" : "") + fixed(0, digits) + "e+00" }
-    var exponent = 0
-    var probe = a
-    while probe >= 10 { probe /= 10; exponent += 1 }
-    while probe < 1 { probe *= 10; exponent -= 1 }
-    // Divide by an exact power of ten once, so the mantissa carries one rounding only.
-    var mantissa = exponent >= 0 ? a / pow10(exponent) : a * pow10(-exponent)
-    let scale = pow10(digits)
-    if (mantissa * scale).rounded() >= 10 * scale { mantissa /= 10; exponent += 1 }
-    let e = abs(exponent)
-    let exponentText = (exponent < 0 ? "-" : "+") + (e < 10 ? "0" : "") + String(e)
-    return (x.sign == .minus ? "-" : "") + fixed(mantissa, digits) + "e" + exponentText
-}
-
-/// 10ⁿ; exact for |n| ≤ 22.
-func pow10(_ n: Int) -> Double {
-    var result = 1.0
-    for _ in 0..<abs(n) { result *= 10 }
-    return n >= 0 ? result : 1 / result
 }

@@ -219,7 +219,5 @@ extension Exercise {
     }
 }
 
-/// `3×1`; `()` for a number.
-func shapeText(_ shape: [Int]) -> String {
-    shape.isEmpty ? "()" : shape.map(String.init).joined(separator: "×")
-}
+/// `3×1`, `scalar`: shapes in feedback, spelled as everywhere else (`Shape.text`).
+func shapeText(_ shape: [Int]) -> String { Shape.text(shape) }

@@ -72,23 +72,34 @@ extension REPL {
     }
 
     /// What `?name` says: a built-in's signature, summary and example; a user function's
-    /// definition; a variable's type and shape.
+    /// definition; a variable's type and shape, and the attributes its kind has.
     func help(for name: String) -> String? {
         let style = renderer.style
         if let value = session.value(of: name), session.variables.contains(where: { $0.name == name }) {
+            var text: String
             switch value {
             case .function(let function):
                 return style.name(function.signature) + "  (your function)\n  " + (function.definition ?? function.signature)
             case .tensor(let tensor):
                 let shape = tensor.shape.isEmpty ? "a number"
-                    : "a tensor of shape " + tensor.shape.map(String.init).joined(separator: "×")
+                    : "a tensor of shape " + Shape.text(tensor.shape)
                 var facts = [shape]
                 if tensor.isParameter { facts.append("a parameter") }
                 if tensor.grad != nil { facts.append("has a gradient (\(name).grad)") }
-                return style.name(name) + ": your variable, " + facts.joined(separator: ", ")
+                text = style.name(name) + ": your variable, " + facts.joined(separator: ", ")
+            case .object(let object):
+                text = style.name(name) + ": your variable, a " + object.typeName
+                if !object.variablesSummary.isEmpty { text += " (\(object.variablesSummary))" }
             default:
-                return style.name(name) + ": your variable, a " + value.typeName
+                text = style.name(name) + ": your variable, a " + value.typeName
             }
+            let attributes = value.attributeDocs
+            let width = (attributes.map(\.name.count).max() ?? 0) + 3
+            for a in attributes {
+                text += "\n  " + style.name("\(name).\(a.name)")
+                    + String(repeating: " ", count: width - a.name.count) + a.summary
+            }
+            return text
         }
         if let doc = Builtins.doc(for: name) {
             return style.name(doc.signature) + "\n  " + doc.summary + "\n  example: " + doc.example
@@ -123,9 +134,10 @@ extension REPL {
         for variable in variables {
             switch variable.value {
             case .tensor(let tensor):
-                let shape = tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")
-                rows.append([variable.name, variable.value.typeName, shape,
+                rows.append([variable.name, variable.value.typeName, Shape.text(tensor.shape),
                              tensor.isParameter ? "yes" : "", tensor.grad != nil ? "yes" : ""])
+            case .object(let object):
+                rows.append([variable.name, object.typeName, object.variablesSummary, "", ""])
             default:
                 rows.append([variable.name, variable.value.typeName, "", "", ""])
             }

@@ -31,8 +31,11 @@ public struct CompletionSource {
     public var builtins: () -> [String]
     public var keywords: [String]
     public var commands: () -> [String]
-    /// Names after a `.`: `x.sh` → `shape`.
+    /// Names after a `.` when the value before it is not a variable (`f(x).`): `x.sh` → `shape`.
     public var attributes: [String]
+    /// The attributes of the variable named before a `.` (`opt.` → `lr`, `t`), read from its
+    /// kind's attribute table; nil for a name that is not a variable.
+    public var attributesOfVariable: (String) -> [String]? = { _ in nil }
 
     public init(
         variables: @escaping () -> [String],
@@ -66,7 +69,8 @@ public struct CompletionSource {
             let ownerWord = before.dropLast().reversed().prefix(while: Self.isIdentifierCharacter)
             let ownerIsNumber = !ownerWord.isEmpty && ownerWord.allSatisfy(\.isNumber)
             if (Self.isIdentifierCharacter(owner) && !ownerIsNumber) || owner == ")" || owner == "]" {
-                return Completion(word: word, matches: sortedMatches(attributes, word))
+                let known = ownerWord.isEmpty ? nil : attributesOfVariable(String(ownerWord.reversed()))
+                return Completion(word: word, matches: sortedMatches(known ?? attributes, word))
             }
         }
         if word.isEmpty { return Completion(word: word, matches: []) }

@@ -1,3 +1,4 @@
+import GlassboxTensors
 import GlassboxLanguage
 import GlassboxLessons
 #if canImport(Glibc)
@@ -26,8 +27,12 @@ extension Launcher {
         var status: Int32 = 0
         var cellsBefore = 0
         for path in files {
-            guard let source = readTextFile(path) else {
-                err.write("glassbox: cannot read \(path): \(String(cString: strerror(errno)))\n")
+            let source: String
+            do {
+                // Any file but a directory: `glassbox run <(…)` reads a pipe.
+                source = try FileIO.readText(path, limit: maxSourceBytes, regularFilesOnly: false)
+            } catch {
+                err.write("glassbox: \(error.action.isEmpty ? "cannot read" : error.action) \(path): \(error.reason)\n")
                 return 2
             }
             guard path.hasSuffix(".md") else {

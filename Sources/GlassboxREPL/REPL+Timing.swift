@@ -1,3 +1,4 @@
+import GlassboxTensors
 import GlassboxLanguage
 #if canImport(Glibc)
 import Glibc
@@ -119,20 +120,7 @@ extension REPL {
             : seconds < 1 ? (seconds * 1e3, "ms")
             : (seconds, "s")
         let decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2
-        return formatFixed(value, decimals: decimals) + " " + unit
-    }
-
-    /// `value` with `decimals` digits after the point, rounded half away from zero.
-    static func formatFixed(_ value: Double, decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (value * scale).rounded()
-        guard scaled.isFinite, abs(scaled) < 9e15 else { return "\(value)" }
-        let whole = Int(scaled)
-        if decimals == 0 { return "\(whole)" }
-        let divisor = Int(scale)
-        let fraction = String(abs(whole) % divisor)
-        return "\(whole / divisor)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        return NumberText.fixed(value, decimals) + " " + unit
     }
 }
 

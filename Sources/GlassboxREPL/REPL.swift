@@ -231,15 +231,20 @@ public final class REPL {
     // MARK: Completion
 
     func completionSource() -> CompletionSource {
-        CompletionSource(
+        var source = CompletionSource(
             variables: { [unowned self] in
                 session.variables.map(\.name).filter { !REPL.isOutputName($0) }
             },
             builtins: { Builtins.names },
             keywords: Language.keywords,
             commands: { [unowned self] in commands.names },
-            attributes: ["T", "shape", "grad", "t"]
+            attributes: Value.tensorAttributes.names
         )
+        source.attributesOfVariable = { [unowned self] name in
+            guard session.variables.contains(where: { $0.name == name }) else { return nil }
+            return session.value(of: name)?.attributeDocs.map(\.name)
+        }
+        return source
     }
 }
 

@@ -1,3 +1,4 @@
+import GlassboxTensors
 import GlassboxLanguage
 import GlassboxLessons
 
@@ -84,7 +85,7 @@ final class CaptureSink: TextSink {
         defer { text = ""; droppedLines = 0 }
         guard droppedLines > 0 else { return text }
         let s = droppedLines == 1 ? "" : "s"
-        let size = limit >= 1 << 20 ? "\(limit >> 20) MiB" : limit >= 1 << 10 ? "\(limit >> 10) KiB" : "\(limit) bytes"
+        let size = NumberText.bytes(limit)
         return "… \(droppedLines) earlier line\(s) of output not kept (a cell keeps about its last \(size))\n" + text
     }
 }

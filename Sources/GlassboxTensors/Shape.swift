@@ -4,6 +4,13 @@ public enum Shape {
     /// The shape (and strides) of a scalar; one shared empty array.
     public static let scalar: [Int] = []
 
+    /// The one spelling of a shape wherever a learner reads one — error messages, the header of
+    /// a printed tensor, `:vars`, `?name`, exercise feedback, walkthrough labels: `2×3` for a
+    /// matrix, `3` for a vector (the header above `[1, 2, 3]`), `scalar` for rank 0.
+    public static func text(_ shape: [Int]) -> String {
+        shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "×")
+    }
+
     /// The most axes a tensor may have (NumPy's limit, `NPY_MAXDIMS`). Without a limit,
     /// `zeros(ones(100000))` made a rank-100000 tensor whose printing recursed once per axis
     /// and overflowed the stack (found with the fuzz harness).

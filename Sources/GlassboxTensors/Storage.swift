@@ -132,11 +132,7 @@ extension Tensor {
 
     /// The decimal number at the start of a small file, or nil.
     private static func readNumber(_ path: String) -> Int? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 64)
-        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let text = try? FileIO.readText(path, limit: 1 << 12) else { return nil }
         return Int(text.prefix { $0.isNumber })
     }
 }

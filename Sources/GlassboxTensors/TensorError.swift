@@ -49,10 +49,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// `[2, 3]`; a scalar's shape prints as `[]`.
-    static func format(_ shape: [Int]) -> String {
-        "[" + shape.map(String.init).joined(separator: ", ") + "]"
-    }
+    /// `2×3`, `3`, `scalar`: the one spelling of shapes (`Shape.text`).
+    static func format(_ shape: [Int]) -> String { Shape.text(shape) }
 
     /// `3`, `0.5`, `-0.1`, `nan`: a float as the learner typed it.
     static func format(_ value: Float) -> String {
@@ -65,9 +63,6 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         return String(value)
     }
 
-    static func formatBytes(_ bytes: Int) -> String {
-        let gib = Double(bytes) / Double(1 << 30)
-        if gib >= 1 { return String(Double(Int(gib * 10)) / 10) + " GiB" }
-        return String(bytes >> 20) + " MiB"
-    }
+    /// `4 GiB`, `2 MiB` (`NumberText.bytes`).
+    static func formatBytes(_ bytes: Int) -> String { NumberText.bytes(bytes) }
 }

@@ -12,9 +12,9 @@ struct TensorDisplay {
     var fullLimit: Int
     var fullRows = 12
 
-    /// `(2, 3)`; empty for a number.
+    /// `2×3` (`Shape.text`, the spelling of shapes everywhere); empty for a number.
     static func shape(_ t: Tensor) -> String {
-        t.rank == 0 ? "" : "(" + t.shape.map(String.init).joined(separator: ", ") + ")"
+        t.rank == 0 ? "" : Shape.text(t.shape)
     }
 
     /// The lines that show `t`, for a block indented by `indent` columns.

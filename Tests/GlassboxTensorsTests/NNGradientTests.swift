@@ -31,7 +31,7 @@ final class NNGradientTests: XCTestCase {
         XCTAssertEqual(try Ops.concat([tensor([2], [1, 2]), tensor([1], [3])]).toArray(), [1, 2, 3])
         XCTAssertEqual(try Ops.stack([tensor([2], [1, 2]), tensor([2], [3, 4])], axis: 1).toArray(), [1, 3, 2, 4])
         XCTAssertThrowsError(try Ops.concat([a, b], axis: 0)) {
-            XCTAssertEqual("\($0)", "concat: shapes [2, 3] and [2, 1] do not match (all dimensions except axis 0 must match)")
+            XCTAssertEqual("\($0)", "concat: shapes 2×3 and 2×1 do not match (all dimensions except axis 0 must match)")
         }
         XCTAssertThrowsError(try Ops.stack([a, b]))
         XCTAssertThrowsError(try Ops.concat([]))
@@ -57,7 +57,7 @@ final class NNGradientTests: XCTestCase {
         let x = try GradCheck.param([3, 4], seed: 19), W = try GradCheck.param([2, 4], seed: 20), b = try GradCheck.param([2], seed: 21)
         try GradCheck.check([x, W, b]) { try Ops.linear($0[0], $0[1], $0[2]) }
         XCTAssertThrowsError(try Ops.linear(x, Ops.zeros([4, 2]), b)) {
-            XCTAssertEqual("\($0)", "linear: shapes [3, 4] and [4, 2] do not match (x's last dimension must equal W's in-features (W is (out, in)))")
+            XCTAssertEqual("\($0)", "linear: shapes 3×4 and 4×2 do not match (x's last dimension must equal W's in-features (W is (out, in)))")
         }
     }
 
@@ -71,7 +71,7 @@ final class NNGradientTests: XCTestCase {
         let x1 = try GradCheck.param([I], seed: 28), h1 = try GradCheck.param([H], seed: 29)
         try GradCheck.check([x1, h1, Wih]) { try Ops.rnnCell($0[0], $0[1], $0[2], Whh, bih, bhh) }
         XCTAssertThrowsError(try Ops.rnnCell(x, h, Whh, Whh, bih, bhh)) {
-            XCTAssertEqual("\($0)", "rnn_cell: shapes [5, 5] and [5, 4] do not match (W_ih must be (H, I))")
+            XCTAssertEqual("\($0)", "rnn_cell: shapes 5×5 and 5×4 do not match (W_ih must be (H, I))")
         }
     }
 

@@ -114,10 +114,10 @@ final class PictureTests: XCTestCase {
     func testPlotBuiltInsRejectBadInputWithAMessage() {
         let s = Session()
         XCTAssertEqual(s.run("plot(zeros(2, 2, 2))").error?.message,
-                       "plot needs y as a vector (or one row per line), got a tensor of shape [2, 2, 2]")
+                       "plot needs y as a vector (or one row per line), got a tensor of shape 2×2×2")
         XCTAssertEqual(s.run("plot([1, 2, 3], [1, 2])").error?.message,
-                       "plot(x, y) needs x with one value per point: x has shape [3], y has shape [2]")
-        XCTAssertEqual(s.run("heatmap(1)").error?.message, "heatmap needs a matrix (or a vector), got a tensor of shape []")
+                       "plot(x, y) needs x with one value per point: x has shape 3, y has shape 2")
+        XCTAssertEqual(s.run("heatmap(1)").error?.message, "heatmap needs a matrix (or a vector), got a tensor of shape scalar")
         XCTAssertEqual(s.run("plot([1, 2], title=3)").error?.message, "a title must be a string, got a number")
     }
 }

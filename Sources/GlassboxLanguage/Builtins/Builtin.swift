@@ -19,102 +19,39 @@ final class Builtin: Sendable {
         case data = "Data and text"
     }
 
-    struct Parameter: Sendable {
-        enum Kind: Sendable {
-            /// Must be given.
-            case required
-            /// May be left out; `display` is what the signature shows as its default.
-            case optional(display: String)
-            /// Any number of positional values (`d...`); parameters after it are keyword-only.
-            case variadic
-        }
-        let name: String
-        let kind: Kind
-    }
+    typealias Parameter = Signature.Parameter
 
     let name: String
-    let parameters: [Parameter]
+    /// The parameters, and the binder every call goes through.
+    let spec: Signature
     let summary: String
     let example: String
     let category: Category
     let run: @Sendable (Arguments) throws -> Value
-    /// A hand-written signature where the parameter list cannot say it (`arange`).
-    let signatureOverride: String?
 
     init(_ name: String, _ parameters: [Parameter], _ category: Category, _ summary: String,
          example: String, signature: String? = nil, run: @escaping @Sendable (Arguments) throws -> Value) {
         self.name = name
-        self.parameters = parameters
+        self.spec = Signature(name, parameters, text: signature)
         self.category = category
         self.summary = summary
         self.example = example
-        self.signatureOverride = signature
         self.run = run
     }
 
+    var parameters: [Parameter] { spec.parameters }
+
     /// `softmax(x, axis=-1)`, `zeros(d...)`, `sgd(params..., lr, momentum=0)`.
-    /// "signature: …", the note an argument error carries — built only when one is thrown,
-    /// since nearly every call succeeds and the interpolated string would be wasted work.
-    var signatureNote: String { "signature: \(signature)" }
+    var signature: String { spec.text }
 
-    var signature: String {
-        if let signatureOverride { return signatureOverride }
-        let list = parameters.map { p -> String in
-            switch p.kind {
-            case .required: return p.name
-            case .optional(let d): return "\(p.name)=\(d)"
-            case .variadic: return "\(p.name)..."
-            }
-        }
-        return "\(name)(\(list.joined(separator: ", ")))"
-    }
-
-    var variadicIndex: Int? {
-        parameters.firstIndex { if case .variadic = $0.kind { return true } else { return false } }
-    }
+    /// "signature: …", the note an argument error carries.
+    var signatureNote: String { spec.note }
 
     /// Binds the evaluated arguments of `call` to the parameters and runs the built-in.
     func call(_ values: [Value], _ call: CallNode, _ c: Context) throws -> Value {
-        let variadic = variadicIndex
-        var bound = [Value?](repeating: nil, count: parameters.count)
-        var boundRanges = [SourceRange?](repeating: nil, count: parameters.count)
-        var rest: [Value] = []
-        var restRanges: [SourceRange] = []
-        let positionalLimit = variadic ?? parameters.count
-        var position = 0
-        for (i, v) in values.enumerated() {
-            if let label = call.labels[i] {
-                guard let p = parameters.firstIndex(where: { $0.name == label }), p != variadic else {
-                    let names = parameters.enumerated().filter { $0.offset != variadic }.map(\.element.name)
-                    let hint = Suggestions.closest(to: label, among: names).map { "; did you mean `\($0)`?" } ?? ""
-                    throw RuntimeError(.keyword, "`\(name)` has no keyword argument `\(label)`\(hint)",
-                                       call.labelRanges[i] ?? call.range, notes: [signatureNote])
-                }
-                guard bound[p] == nil else {
-                    throw RuntimeError(.keyword, "`\(label)` is given twice", call.argumentRange(i), notes: [signatureNote])
-                }
-                bound[p] = v
-                boundRanges[p] = call.arguments[i].range
-            } else if position < positionalLimit {
-                bound[position] = v
-                boundRanges[position] = call.arguments[i].range
-                position += 1
-            } else if variadic != nil {
-                rest.append(v)
-                restRanges.append(call.arguments[i].range)
-            } else {
-                throw RuntimeError(.arity, "`\(name)` takes at most \(countText(parameters.count, "argument")), " +
-                                   "got \(values.count)", call.argumentRange(i), notes: [signatureNote])
-            }
-        }
-        for (p, parameter) in parameters.enumerated() where bound[p] == nil {
-            if case .required = parameter.kind {
-                throw RuntimeError(.arity, "`\(name)` is missing its argument `\(parameter.name)`", call.range,
-                                   notes: [signatureNote])
-            }
-        }
-        let arguments = Arguments(builtin: self, values: bound, ranges: boundRanges, rest: rest,
-                                  restRanges: restRanges, call: call, context: c)
+        let b = try spec.bind(values, call, withRanges: true)
+        let arguments = Arguments(builtin: self, values: b.values, ranges: b.ranges, rest: b.rest,
+                                  restRanges: b.restRanges, call: call, context: c)
         c.willRunOp(call.range)
         do {
             return try run(arguments)
@@ -151,7 +88,7 @@ struct Arguments {
 
     func tensor(_ i: Int) throws -> Tensor {
         guard let v = values[i] else {
-            throw RuntimeError(.arity, "missing \(label(i))", call.range, notes: ["signature: \(builtin.signature)"])
+            throw RuntimeError(.arity, "missing \(label(i))", call.range, notes: [builtin.signatureNote])
         }
         return try asTensor(v, where_(i), label(i))
     }
@@ -183,7 +120,7 @@ struct Arguments {
         }
         if !allowEmpty && rest.isEmpty {
             throw RuntimeError(.arity, "`\(builtin.name)` needs at least one dimension", call.range,
-                               notes: ["signature: \(builtin.signature)"])
+                               notes: [builtin.signatureNote])
         }
         return try zip(rest, restRanges).map { v, r in
             try dimension(try asFloat(v, r, "a dimension of \(builtin.name)"), r)
@@ -219,12 +156,4 @@ struct Arguments {
         }
         return n
     }
-}
-
-// MARK: - Table-building shorthands
-
-extension Builtin.Parameter {
-    static func required(_ name: String) -> Self { .init(name: name, kind: .required) }
-    static func optional(_ name: String, _ display: String) -> Self { .init(name: name, kind: .optional(display: display)) }
-    static func variadic(_ name: String) -> Self { .init(name: name, kind: .variadic) }
 }

@@ -85,19 +85,19 @@ extension Builtins {
         Builtin("sgd", [.variadic("params"), .required("lr"), .optional("momentum", "0")], .optimizer,
                 "Stochastic gradient descent over the parameters: v ← μ·v + g; p ← p − lr·v.",
                 example: "W = param([1, 2]); opt = sgd(W, lr=0.1); opt") { a in
-            .optimizer(try Optimizer.sgd(try a.restTensors(), lr: try a.float(1) ?? 0, momentum: try a.float(2) ?? 0))
+            .object(try Optimizer.sgd(try a.restTensors(), lr: try a.float(1) ?? 0, momentum: try a.float(2) ?? 0))
         },
         Builtin("adam", [.variadic("params"), .optional("lr", "0.001"), .optional("beta1", "0.9"),
                          .optional("beta2", "0.999"), .optional("eps", "1e-8")], .optimizer,
                 "Adam (Kingma & Ba 2015) with bias correction, PyTorch's defaults.",
                 example: "W = param([1, 2]); opt = adam(W, lr=0.01); opt") { a in
-            .optimizer(try Optimizer.adam(try a.restTensors(), lr: try a.float(1) ?? 0.001, beta1: try a.float(2) ?? 0.9,
-                                          beta2: try a.float(3) ?? 0.999, eps: try a.float(4) ?? 1e-8))
+            .object(try Optimizer.adam(try a.restTensors(), lr: try a.float(1) ?? 0.001, beta1: try a.float(2) ?? 0.9,
+                                       beta2: try a.float(3) ?? 0.999, eps: try a.float(4) ?? 1e-8))
         },
         Builtin("step", [.required("opt")], .optimizer,
                 "Updates the optimizer's parameters in place from their current gradients; opt.t counts steps.",
                 example: "W = param([1, 2]); opt = sgd(W, lr=0.1); backward(sum(W * W)); step(opt); W") { a in
-            guard case .optimizer(let o)? = a.value(0) else {
+            guard let o = a.value(0)?.object(as: Optimizer.self) else {
                 throw RuntimeError(.type, "step needs an optimizer (made by sgd or adam), got a \(a.value(0)?.typeName ?? "nothing")",
                                    a.call.argumentRange(0))
             }

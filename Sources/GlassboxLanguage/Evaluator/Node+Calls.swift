@@ -68,6 +68,8 @@ final class UserFunction {
     let localCount: Int
     let source: Source
     let definitionRange: SourceRange
+    /// The parameters (a default shows as its source text), and the binder every call goes through.
+    let spec: Signature
 
     init(name: String, parameterNames: [String], defaults: [Node?], body: Node, localCount: Int,
          source: Source, definitionRange: SourceRange) {
@@ -78,46 +80,19 @@ final class UserFunction {
         self.localCount = localCount
         self.source = source
         self.definitionRange = definitionRange
+        self.spec = Signature(name, zip(parameterNames, defaults).map { name, d in
+            d.map { .optional(name, source.text(of: $0.range)) } ?? .required(name)
+        })
     }
 
-    /// "signature: …", the note an argument error carries — built only when one is thrown,
-    /// since nearly every call succeeds and the interpolated string would be wasted work.
-    var signatureNote: String { "signature: \(signature)" }
+    var signatureNote: String { spec.note }
 
-    var signature: String {
-        let params = zip(parameterNames, defaults).map { name, d in
-            d.map { "\(name)=\(source.text(of: $0.range))" } ?? name
-        }
-        return "\(name)(\(params.joined(separator: ", ")))"
-    }
+    var signature: String { spec.text }
 
     func call(_ values: [Value], _ call: CallNode, _ c: Context) throws -> Value {
-        // Bind arguments to parameters.
-        var bound = [Value?](repeating: nil, count: parameterNames.count)
-        for (i, v) in values.enumerated() {
-            if let label = call.labels[i] {
-                guard let p = parameterNames.firstIndex(of: label) else {
-                    let hint = Suggestions.closest(to: label, among: parameterNames).map { "; did you mean `\($0)`?" } ?? ""
-                    throw RuntimeError(.keyword, "`\(name)` has no parameter `\(label)`\(hint)",
-                                       call.labelRanges[i] ?? call.range, notes: [signatureNote])
-                }
-                guard bound[p] == nil else {
-                    throw RuntimeError(.keyword, "`\(label)` is given twice", call.argumentRange(i), notes: [signatureNote])
-                }
-                bound[p] = v
-            } else {
-                guard i < parameterNames.count else {
-                    throw RuntimeError(.arity, "`\(name)` takes \(countText(parameterNames.count, "argument")), " +
-                                       "got \(values.count)", call.argumentRange(i), notes: [signatureNote])
-                }
-                bound[i] = v
-            }
-        }
-        for p in 0..<parameterNames.count where bound[p] == nil {
-            guard let d = defaults[p] else {
-                throw RuntimeError(.arity, "`\(name)` is missing its argument `\(parameterNames[p])`", call.range, notes: [signatureNote])
-            }
-            bound[p] = try d.eval(c)
+        var bound = try spec.bind(values, call, withRanges: false).values
+        for p in 0..<bound.count where bound[p] == nil {
+            if let d = defaults[p] { bound[p] = try d.eval(c) }
         }
 
         // Run the body in a new frame. (Recursion without loops must stop on Ctrl-C too.)

@@ -64,6 +64,12 @@ final class IndexNode: Node {
                 }
                 return .tuple(result)
             }
+        case .object(let o):
+            guard items.count == 1, case .single(let n) = items[0] else {
+                throw RuntimeError(.index, "a \(o.typeName) takes one index, not a slice or several", range)
+            }
+            let key = try n.eval(c)
+            do { return try o.element(key, at: n.range) } catch { throw RuntimeError.from(error, at: n.range) }
         default:
             throw RuntimeError(.type, "a \(v.typeName) cannot be indexed; only tensors and tuples can", base.range)
         }
@@ -103,14 +109,12 @@ func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> [Int] {
 
 // MARK: - Attributes
 
-/// `x.shape`, `x.T`, `x.grad`, `x.rank`, `x.size`; `opt.t`, `opt.lr`.
+/// `x.shape`, `x.T`, `opt.t`: read from the attribute table of the value's kind
+/// (`Value.tensorAttributes`, `ValueKind.attributes`).
 final class AttributeNode: Node {
     let base: Node
     let name: String
     let nameRange: SourceRange
-
-    static let tensorAttributes = ["shape", "T", "grad", "rank", "size"]
-    static let optimizerAttributes = ["t", "lr"]
 
     init(_ base: Node, _ name: String, _ nameRange: SourceRange, _ range: SourceRange) {
         self.base = base
@@ -122,31 +126,21 @@ final class AttributeNode: Node {
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
         let v = try base.eval(c)
+        let access = AttributeAccess(range: range, baseName: baseName, context: c)
         switch v {
         case .tensor(let x):
-            switch name {
-            case "shape":
-                do { return .tensor(try Tensor(shape: [x.rank], data: x.shape.map(Float.init))) }
-                catch { throw RuntimeError.from(error, at: range) }
-            case "T":
-                c.willRunOp(range)
-                do { return .tensor(try Ops.transpose(x)) } catch { throw RuntimeError.from(error, at: range) }
-            case "grad":
-                return try gradient(of: x, base, range)
-            case "rank": return .number(Float(x.rank))
-            case "size": return .number(Float(x.count))
-            default: throw unknown(v, AttributeNode.tensorAttributes)
-            }
-        case .optimizer(let o):
-            switch name {
-            case "t": return .number(Float(o.t))
-            case "lr": return .number(o.lr)
-            default: throw unknown(v, AttributeNode.optimizerAttributes)
-            }
+            guard let attribute = Value.tensorAttributes[name] else { throw unknown(v, Value.tensorAttributes.names) }
+            return try attribute.get(x, access)
+        case .object(let o):
+            guard let value = try o.attribute(name, access) else { throw unknown(v, o.attributeNames) }
+            return value
         default:
             throw unknown(v, [])
         }
     }
+
+    /// `x` for `x.grad`, for messages; nil when the base is not a plain name.
+    private var baseName: String? { (base as? GlobalGet)?.slot.name ?? (base as? LocalGet)?.name }
 
     private func unknown(_ v: Value, _ known: [String]) -> RuntimeError {
         if known.isEmpty {
@@ -160,9 +154,13 @@ final class AttributeNode: Node {
 
 /// The gradient of `x` from the last `backward`, or an error that says how to get one.
 func gradient(of x: Tensor, _ node: Node, _ range: SourceRange) throws -> Value {
+    try gradient(of: x, named: (node as? GlobalGet)?.slot.name ?? (node as? LocalGet)?.name, range)
+}
+
+/// The gradient of `x`, read by `name` (nil: not a plain name), or an error that says how to get one.
+func gradient(of x: Tensor, named name: String?, _ range: SourceRange) throws -> Value {
     if let g = x.grad { return .tensor(g) }
-    let what = (node as? GlobalGet)?.slot.name ?? (node as? LocalGet)?.name ?? "this tensor"
-    let label = what == "this tensor" ? what : "`\(what)`"
+    let label = name.map { "`\($0)`" } ?? "this tensor"
     if !x.requiresGrad {
         throw RuntimeError(.value, "\(label) has no gradient: it does not depend on a parameter " +
                            "(make trainable tensors with param(x))", range)

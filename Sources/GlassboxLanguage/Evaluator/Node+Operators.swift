@@ -200,10 +200,8 @@ final class ListNode: Node {
     }
 }
 
-/// `[2, 3]`, `[]` for a scalar: shapes in messages.
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
-}
+/// `2×3`, `3`, `scalar`: shapes in messages, spelled as everywhere else (`Shape.text`).
+func shapeText(_ shape: [Int]) -> String { Shape.text(shape) }
 
 enum Limits {
     /// Longest string a program may build.

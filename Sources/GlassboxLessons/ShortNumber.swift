@@ -1,8 +1,10 @@
+import GlassboxTensors
+
 // MARK: - Short numbers in messages
 
 /// `x` with `digits` significant digits, the way a message quotes a difference or a tolerance:
 /// `0.41`, `12`, `3.2e-07`, `nan`. Trailing zeros are dropped (`1e-05`, not `1.0e-05`).
-/// (No Foundation and no printf in this module.)
+/// (Digits come from `NumberText.fixed`, the one fixed-decimal formatter.)
 func shortNumber(_ x: Double, digits: Int = 2) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
@@ -13,29 +15,15 @@ func shortNumber(_ x: Double, digits: Int = 2) -> String {
     while probe >= 10 { probe /= 10; exponent += 1 }
     while probe < 1 { probe *= 10; exponent -= 1 }
     // Rounding to `digits` may carry into a new leading digit (9.96 → 10).
-    let scale = powerOfTen(digits - 1)
+    let scale = NumberText.pow10(digits - 1)
     if (probe * scale).rounded() >= 10 * scale { probe /= 10; exponent += 1 }
     if exponent >= -3 && exponent < 5 {
         let decimals = max(0, digits - 1 - exponent)
-        return sign + droppingTrailingZeros(fixedDigits(x.magnitude, decimals))
+        return sign + droppingTrailingZeros(NumberText.fixed(x.magnitude, decimals))
     }
-    let mantissa = droppingTrailingZeros(fixedDigits(probe, digits - 1))
+    let mantissa = droppingTrailingZeros(NumberText.fixed(probe, digits - 1))
     let e = abs(exponent)
     return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (e < 10 ? "0" : "") + String(e)
-}
-
-/// `x ≥ 0` with exactly `decimals` digits after the point.
-private func fixedDigits(_ x: Double, _ decimals: Int) -> String {
-    let unit = powerOfTen(decimals)
-    let scaled = (x * unit).rounded(.toNearestOrEven)
-    guard scaled < 9e15 else { return String(x) }
-    let n = Int64(scaled), u = Int64(unit)
-    var text = String(n / u)
-    if decimals > 0 {
-        let fraction = String(n % u)
-        text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
-    }
-    return text
 }
 
 private func droppingTrailingZeros(_ text: String) -> String {
@@ -44,11 +32,4 @@ private func droppingTrailingZeros(_ text: String) -> String {
     while t.hasSuffix("0") { t = t.dropLast() }
     if t.hasSuffix(".") { t = t.dropLast() }
     return String(t)
-}
-
-/// 10ⁿ for n ≥ 0.
-private func powerOfTen(_ n: Int) -> Double {
-    var result = 1.0
-    for _ in 0..<max(0, n) { result *= 10 }
-    return result
 }
