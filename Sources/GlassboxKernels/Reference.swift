@@ -32,6 +32,36 @@ public enum UnaryOp: Sendable {
     case relu
     /// y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))  (Hendrycks & Gimpel 2016, tanh approximation, as GPT-2)
     case gelu
+    // Trigonometric and hyperbolic (C's float functions)
+    case sin, cos, tan, asin, acos, atan, sinh, cosh
+    // Rounding: zero gradient almost everywhere (PyTorch gives 0)
+    /// ⌊x⌋, ⌈x⌉, x rounded half to even (as NumPy and PyTorch), x rounded toward 0
+    case floor, ceil, round, trunc
+    /// −1, 0 or 1 (NaN stays NaN)
+    case sign
+    /// y = x²
+    case square
+    /// y = ln(1 + x), accurate near 0
+    case log1p
+    /// y = eˣ − 1, accurate near 0
+    case expm1
+    case log2, log10
+    /// y = erf x = (2/√π) ∫₀ˣ e^(−t²) dt
+    case erf
+    /// y = (1/β)·ln(1 + e^(βx)), or x where βx > threshold (PyTorch `softplus`)
+    case softplus(beta: Float, threshold: Float)
+    /// y = x where x > 0, else slope·x (PyTorch `leaky_relu`)
+    case leakyRelu(slope: Float)
+    /// y = x where x > 0, else α(eˣ − 1) (Clevert et al. 2016; PyTorch `elu`)
+    case elu(alpha: Float)
+    /// y = x·σ(x) (SiLU / swish; Elfwing et al. 2018)
+    case silu
+    /// y = min(max(x, 0), 6) (Howard et al. 2017, MobileNets)
+    case relu6
+    /// y = min(max(x, lo), hi) (PyTorch `clamp` with numbers; NaN stays NaN)
+    case clip(lo: Float, hi: Float)
+    /// 1 where x is NaN / ±∞ / finite, else 0 (no gradient)
+    case isnan, isinf, isfinite
 }
 
 /// The elementwise functions of two arguments, y = a ∘ b. Comparisons give 1 (true) or 0 (false).
@@ -44,6 +74,8 @@ public enum BinaryOp: Sendable {
     /// y = min(a, b); NaN if either is NaN (as NumPy `minimum`)
     case minimum
     case less, lessEqual, greater, greaterEqual, equal, notEqual
+    /// y = atan2(a, b), the angle of the point (b, a) in (−π, π] (C `atan2f`)
+    case atan2
 }
 
 // MARK: - Scalar formulas
@@ -65,6 +97,34 @@ extension Reference {
         case .sigmoid: return sigmoid(x)
         case .relu: return x > 0 ? x : (x.isNaN ? x : 0)
         case .gelu: return 0.5 * x * (1 + tanhf(geluC * (x + 0.044715 * x * x * x)))
+        case .sin: return sinf(x)
+        case .cos: return cosf(x)
+        case .tan: return tanf(x)
+        case .asin: return asinf(x)
+        case .acos: return acosf(x)
+        case .atan: return atanf(x)
+        case .sinh: return sinhf(x)
+        case .cosh: return coshf(x)
+        case .floor: return floorf(x)
+        case .ceil: return ceilf(x)
+        case .round: return x.rounded(.toNearestOrEven)
+        case .trunc: return truncf(x)
+        case .sign: return x > 0 ? 1 : (x < 0 ? -1 : x)   // ±0 and NaN stay as they are
+        case .square: return x * x
+        case .log1p: return log1pf(x)
+        case .expm1: return expm1f(x)
+        case .log2: return log2f(x)
+        case .log10: return log10f(x)
+        case .erf: return erff(x)
+        case .softplus(let beta, let threshold): return beta * x > threshold ? x : log1pf(expf(beta * x)) / beta
+        case .leakyRelu(let slope): return x > 0 ? x : slope * x
+        case .elu(let alpha): return x > 0 ? x : alpha * expm1f(x)
+        case .silu: return x * sigmoid(x)
+        case .relu6: return x.isNaN ? x : Swift.min(Swift.max(x, 0), 6)
+        case .clip(let lo, let hi): return x.isNaN ? x : Swift.min(Swift.max(x, lo), hi)
+        case .isnan: return x.isNaN ? 1 : 0
+        case .isinf: return x.isInfinite ? 1 : 0
+        case .isfinite: return x.isFinite ? 1 : 0
         }
     }
 
@@ -94,6 +154,7 @@ extension Reference {
         case .greaterEqual: return a >= b ? 1 : 0
         case .equal: return a == b ? 1 : 0
         case .notEqual: return a != b ? 1 : 0
+        case .atan2: return atan2f(a, b)
         }
     }
 
@@ -117,6 +178,31 @@ extension Reference {
             let t = tanhf(u)
             let du = geluC * (1 + 3 * 0.044715 * x * x)
             return dy * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+        case .sin: return dy * cosf(x)                           // cos x
+        case .cos: return -dy * sinf(x)                          // −sin x
+        case .tan: return dy * (1 + y * y)                       // 1 + tan²x
+        case .asin: return dy / sqrtf(1 - x * x)                 // 1/√(1 − x²)
+        case .acos: return -dy / sqrtf(1 - x * x)                // −1/√(1 − x²)
+        case .atan: return dy / (1 + x * x)                      // 1/(1 + x²)
+        case .sinh: return dy * coshf(x)                         // cosh x
+        case .cosh: return dy * sinhf(x)                         // sinh x
+        case .floor, .ceil, .round, .trunc, .sign: return 0      // piecewise constant (as PyTorch)
+        case .square: return dy * 2 * x                          // 2x
+        case .log1p: return dy / (1 + x)                         // 1/(1 + x)
+        case .expm1: return dy * (y + 1)                         // eˣ = y + 1
+        case .log2: return dy / (x * 0.6931471805599453)         // 1/(x ln 2)
+        case .log10: return dy / (x * 2.302585092994046)         // 1/(x ln 10)
+        case .erf: return dy * 1.1283791670955126 * expf(-x * x) // (2/√π)·e^(−x²)
+        case .softplus(let beta, let threshold):                 // σ(βx), 1 past the threshold
+            return beta * x > threshold ? dy : dy * sigmoid(beta * x)
+        case .leakyRelu(let slope): return x > 0 ? dy : dy * slope
+        case .elu(let alpha): return x > 0 ? dy : dy * (y + alpha)   // α·eˣ = y + α
+        case .silu:                                              // σ(x)·(1 + x·(1 − σ(x)))
+            let s = sigmoid(x)
+            return dy * s * (1 + x * (1 - s))
+        case .relu6: return x > 0 && x < 6 ? dy : 0              // 1 strictly inside (0, 6), as PyTorch
+        case .clip(let lo, let hi): return x >= lo && x <= hi ? dy : 0   // 1 inside [lo, hi], as PyTorch clamp
+        case .isnan, .isinf, .isfinite: return 0
         }
     }
 }
@@ -135,7 +221,7 @@ extension Reference {
         case .abs: for i in 0..<count { y[i] = Swift.abs(x[i]) }
         case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
         case .sigmoid: for i in 0..<count { y[i] = sigmoid(x[i]) }
-        case .relu, .gelu: for i in 0..<count { y[i] = apply(op, x[i]) }
+        default: for i in 0..<count { y[i] = apply(op, x[i]) }
         }
     }
 

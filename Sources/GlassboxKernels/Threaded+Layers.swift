@@ -58,6 +58,7 @@ extension Threaded {
         case .abs: Fast.abs(y, x, count: count)
         case .sqrt: Fast.sqrt(y, x, count: count)
         case .relu: Fast.relu(y, x, count: count)
+        default: Reference.unary(op, y, x, count: count)
         }
     }
 
