@@ -13,7 +13,7 @@ public enum Reference {}
 // MARK: - Operation selectors
 
 /// The elementwise functions of one argument, y = f(x).
-public enum UnaryOp: Sendable {
+public enum UnaryOp: Sendable, Equatable {
     /// y = −x
     case neg
     /// y = eˣ

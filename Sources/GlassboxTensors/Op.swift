@@ -18,20 +18,25 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     case param, detach
     // Elementwise functions
     case neg, exp, log, sqrt, abs, tanh, sigmoid, relu, gelu
+    case sin, cos, tan, asin, acos, atan, sinh, cosh
+    case floor, ceil, round, trunc, sign, square, log1p, expm1, log2, log10, erf
+    case softplus, elu, silu, relu6, clip
+    case leakyRelu = "leaky_relu"
+    case isnan, isinf, isfinite
     // Binary arithmetic
-    case add, sub, mul, div, pow, maximum, minimum
+    case add, sub, mul, div, pow, maximum, minimum, atan2
     // Comparisons and selection
     case less, greater, equal
     case lessEqual = "less_equal", greaterEqual = "greater_equal", notEqual = "not_equal"
     case `where`
     // Products
     case matmul
-    // Views
-    case reshape, transpose, permute, index
-    // Gathering
-    case take
+    // Views and copies that move elements
+    case reshape, transpose, permute, index, expand, tril, triu, pad, diagonal
+    // Gathering and sorting
+    case take, gather, sort
     // Reductions
-    case sum, mean, `var`, max, min, argmax, argmin
+    case sum, mean, `var`, max, min, argmax, argmin, prod, norm, any, all, cumsum, cumprod
     // Softmax family
     case softmax, logsumexp
     case logSoftmax = "log_softmax"
@@ -116,6 +121,48 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .multinomial: return .multinomial
         case .randperm: return .randperm
         case .oneHot: return .oneHot
+        case .sin: return .sin
+        case .cos: return .cos
+        case .tan: return .tan
+        case .asin: return .asin
+        case .acos: return .acos
+        case .atan: return .atan
+        case .sinh: return .sinh
+        case .cosh: return .cosh
+        case .floor: return .floor
+        case .ceil: return .ceil
+        case .round: return .round
+        case .trunc: return .trunc
+        case .sign: return .sign
+        case .square: return .square
+        case .log1p: return .log1p
+        case .expm1: return .expm1
+        case .log2: return .log2
+        case .log10: return .log10
+        case .erf: return .erf
+        case .softplus: return .softplus
+        case .elu: return .elu
+        case .silu: return .silu
+        case .relu6: return .relu6
+        case .clip: return .clip
+        case .leakyRelu: return .leakyRelu
+        case .isnan: return .isnan
+        case .isinf: return .isinf
+        case .isfinite: return .isfinite
+        case .atan2: return .atan2
+        case .expand: return .expand
+        case .tril: return .tril
+        case .triu: return .triu
+        case .pad: return .pad
+        case .gather: return .gather
+        case .sort: return .sort
+        case .prod: return .prod
+        case .norm: return .norm
+        case .any: return .any
+        case .all: return .all
+        case .cumsum: return .cumsum
+        case .cumprod: return .cumprod
+        case .diagonal: return .diagonal
         }
     }
 }

@@ -17,8 +17,8 @@ extension OpSpec {
                               gradients: ["(1/\(n))·\(o.g.text), copied to every element of \(o.a(0).text)"])
     }
     static let `var` = reduction(.var) { o in
-        DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 2·(\(o.a(0).text)ⱼ − μ)/n",
-                       gradients: ["\(o.g.text) ⊙ 2·(\(o.a(0).text) − μ)/n"])
+        DerivativeRule(local: "∂\(o.out)/∂\(o.a(0).text)ⱼ = 2·(\(o.a(0).text)ⱼ − μ)/N, N = n − correction",
+                       gradients: ["\(o.g.text) ⊙ 2·(\(o.a(0).text) − μ)/N"])
     }
     static let max = reduction(.max) { o in extremumRule(o, "largest", "argmax") }
     static let min = reduction(.min) { o in extremumRule(o, "smallest", "argmin") }
@@ -29,7 +29,7 @@ extension OpSpec {
 
     /// `mean(x)`, `mean(x, axis=0)`.
     static func axisCall(_ name: String, _ o: Operands) -> Formula {
-        .call(name, o.labels, extra: o.attribute("axis").map { ["axis=\($0)"] } ?? [])
+        .call(name, o.labels, extra: o.attributes.map { "\($0.name)=\($0.value)" })
     }
 
     static func reduction(_ op: Op, _ rule: @escaping @Sendable (Operands) -> DerivativeRule) -> OpSpec {
@@ -73,21 +73,27 @@ extension Ops {
 
     /// Population variance (1/n) Σ (x − μ)² along `axis` (NumPy `var`, divide by n).
     /// Backward: ∂var/∂xⱼ = 2(xⱼ − μ)/n.
-    public static func variance(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
+    public static func variance(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false, correction: Int = 0) throws -> Tensor {
         let r = try Reduction(x, axis: axis, keepDims: keepDims, op: .var)
         let y = try r.output()
         let mu = try r.output()
         Kernels.varianceAxis(y.pointer, mean: mu.pointer, r.xc.pointer, outer: r.outer, n: r.n, inner: r.inner)
+        // The sample form (Bessel's correction): Σ(x − μ)²/(n − c) = population variance · n/(n − c).
+        let divisor = Float(r.n - correction)
+        if correction != 0 {
+            Kernels.binaryScalar(.mul, y.pointer, y.pointer, Float(r.n) / divisor, scalarOnLeft: false, count: y.count)
+        }
         if Tensor.recording(x) {
-            let scale = 2 / Float(r.n)
+            let scale = 2 / divisor
             y.record(.var, [x]) { g in
                 let centered = try sub(r.xc, r.broadcastBack(mu))
                 return [try mul(r.broadcastBack(g), mul(centered, Tensor(scalar: scale)))]
             }
         }
-        r.report(y, x)
+        r.report(y, x, correction == 0 ? [] : [("correction", String(correction))])
         return y
     }
+
 
     /// The largest element along `axis` (NaN if any is NaN). Backward: the gradient goes to the
     /// first position that attains the maximum.
@@ -199,9 +205,9 @@ struct Reduction {
         return try Ops.expand(kept, xc.shape, op: name)
     }
 
-    func report(_ y: Tensor, _ x: Tensor) {
+    func report(_ y: Tensor, _ x: Tensor, _ extra: [(name: String, value: String)] = []) {
         guard let listener = Trace.listener else { return }
-        let attributes: [(name: String, value: String)] = axis.map { [("axis", String($0))] } ?? []
+        let attributes: [(name: String, value: String)] = (axis.map { [("axis", String($0))] } ?? []) + extra
         listener.opDidRun(OpEvent(op: op, inputs: [x], outputs: [y], attributes: attributes))
     }
 }

@@ -70,7 +70,8 @@ extension Ops {
     public static func gelu(_ x: Tensor) throws -> Tensor { try unary(.gelu, .gelu, x) }
 
     /// y = f(x) elementwise; backward dx = dy · f′(x) by `Kernels.unaryBackward`.
-    static func unary(_ kernel: UnaryOp, _ op: Op, _ x: Tensor) throws -> Tensor {
+    static func unary(_ kernel: UnaryOp, _ op: Op, _ x: Tensor,
+                      attributes: @autoclosure () -> [(name: String, value: String)] = []) throws -> Tensor {
         let name = op.name
         let xc = try x.contiguous(op: name)
         let y = try Tensor.uninitialized(like: xc, op: name)
@@ -84,7 +85,7 @@ extension Ops {
                 return [dx]
             }
         }
-        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: [x], outputs: [y])) }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: [x], outputs: [y], attributes: attributes())) }
         return y
     }
 }

@@ -32,7 +32,8 @@ final class BuiltinsDocTests: XCTestCase {
         XCTAssertEqual(Builtins.doc(for: "softmax")?.signature, "softmax(x, axis=-1)")
         XCTAssertEqual(Builtins.doc(for: "zeros")?.signature, "zeros(d...)")
         XCTAssertEqual(Builtins.doc(for: "sgd")?.signature, "sgd(params..., lr, momentum=0)")
-        XCTAssertEqual(Session().completions(prefix: "soft"), ["softmax"])
+        XCTAssertEqual(Session().completions(prefix: "softm"), ["softmax"])
+        XCTAssertEqual(Session().completions(prefix: "soft"), ["softmax", "softplus"])
         XCTAssertEqual(Session().completions(prefix: "fo"), ["for"])
     }
 

@@ -63,7 +63,7 @@ final class DiagnosticTests: XCTestCase {
 
     func testKeywordShowsTheSignature() {
         check("sum(x, axs=0)", .keyword, "`sum` has no keyword argument `axs`; did you mean `axis`?", span: "axs",
-              note: "signature: sum(x, axis=all)")
+              note: "signature: sum(x, axis=all, keepdim=false)")
         check("sum(x, x=x)", .keyword, "`x` is given twice")
         check("f(a) = a; f(b=1)", .keyword, "`f` has no keyword argument `b`")
     }

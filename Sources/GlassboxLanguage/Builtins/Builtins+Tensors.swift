@@ -115,8 +115,12 @@ extension Builtins {
         reduction("argmax", "The index of the largest element (of the flattened tensor), or along `axis`.",
                   "argmax([3, 7, 5])", Ops.argmax),
         reduction("argmin", "The index of the smallest element, or along `axis`.", "argmin([3, 7, 5])", Ops.argmin),
-        reduction("var", "The population variance (divides by n, as NumPy and layer norm do), or along `axis`.",
-                  "var([1, 2, 3, 4])", Ops.variance),
+        Builtin("var", [.required("x"), .optional("axis", "all"), .optional("correction", "0"), .optional("keepdim", "false")],
+                .reduction, "The population variance (divides by n, as NumPy and layer norm do), or along `axis`; "
+                    + "`correction=1` divides by n − 1 (the sample variance, PyTorch's default).",
+                example: "var([1, 2, 3, 4])\nvar([1, 2, 3, 4], correction=1)") { a in
+            .tensor(try Ops.variance(try a.tensor(0), axis: try a.int(1), keepDims: try a.flag(3), correction: try a.int(2) ?? 0))
+        },
     ]
 
     // MARK: Shorthands
@@ -135,8 +139,9 @@ extension Builtins {
 
     static func reduction(_ name: String, _ summary: String, _ example: String,
                           _ op: @escaping @Sendable (Tensor, Int?, Bool) throws -> Tensor) -> Builtin {
-        Builtin(name, [.required("x"), .optional("axis", "all")], .reduction, summary, example: example) { a in
-            .tensor(try op(try a.tensor(0), try a.int(1), false))
+        Builtin(name, [.required("x"), .optional("axis", "all"), .optional("keepdim", "false")], .reduction, summary,
+                example: example) { a in
+            .tensor(try op(try a.tensor(0), try a.int(1), try a.flag(2)))
         }
     }
 }

@@ -18,8 +18,8 @@ public struct BuiltinDoc: Sendable {
 /// Every built-in function and constant.
 public enum Builtins {
     /// The functions in table order (grouped by category).
-    static let table: [Builtin] = creation + shape + joining + elementwise + reductions + softmaxFamily + losses + layers
-        + autograd + optimizers + utilities + plots + data
+    static let table: [Builtin] = creation + likes + shape + arrange + joining + elementwise + moreElementwise
+        + reductions + moreReductions + softmaxFamily + losses + layers + autograd + optimizers + utilities + plots + data
 
     static let byName: [String: Builtin] = Dictionary(table.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
