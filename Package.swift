@@ -102,7 +102,7 @@ let package = Package(
 
         .testTarget(name: "GlassboxKernelsTests", dependencies: ["GlassboxKernels", "GlassboxKernelsFast"], swiftSettings: swift6),
         .testTarget(name: "GlassboxTensorsTests", dependencies: ["GlassboxTensors"], resources: [.copy("Fixtures")], swiftSettings: swift6),
-        .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], resources: [.copy("Scripts"), .copy("FuzzRegressions")], swiftSettings: swift6),
+        .testTarget(name: "GlassboxLanguageTests", dependencies: ["GlassboxLanguage"], exclude: ["Fixtures/vocabulary.py"], resources: [.copy("Scripts"), .copy("FuzzRegressions"), .copy("Fixtures/vocabulary.json")], swiftSettings: swift6),
         .testTarget(name: "GlassboxWalkthroughsTests", dependencies: ["GlassboxWalkthroughs"], resources: [.copy("Snapshots")], swiftSettings: swift6),
         .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], exclude: ["Scripts"], swiftSettings: swift6),
         .testTarget(name: "GlassboxREPLTests", dependencies: ["GlassboxREPL"], swiftSettings: swift6),

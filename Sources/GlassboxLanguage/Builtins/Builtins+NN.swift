@@ -26,10 +26,10 @@ extension Builtins {
                 example: "log_softmax([1, 2, 3])") { a in
             .tensor(try Ops.logSoftmax(try a.tensor(0), axis: try a.int(1) ?? -1))
         },
-        Builtin("logsumexp", [.required("x"), .optional("axis", "-1")], .softmax,
+        Builtin("logsumexp", [.required("x"), .optional("axis", "-1"), .optional("keepdim", "false")], .softmax,
                 "log Σ exp(x) along `axis`, computed stably (m + log Σ exp(x − m)).",
                 example: "logsumexp([1, 2, 3])") { a in
-            .tensor(try Ops.logsumexp(try a.tensor(0), axis: try a.int(1) ?? -1))
+            .tensor(try Ops.logsumexp(try a.tensor(0), axis: try a.int(1) ?? -1, keepDims: try a.flag(2)))
         },
     ]
 
