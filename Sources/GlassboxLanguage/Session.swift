@@ -195,10 +195,23 @@ public final class Session {
         if let output { output(line) } else { printed.append(line) }
     }
 
-    /// "unknown name `zeroes`; did you mean `zeros`?"
-    func unknownName(_ name: String, _ range: SourceRange) -> RuntimeError {
-        let known = slots.values.filter { $0.value != nil }.map(\.name)
-        let hint = Suggestions.closest(to: name, among: known + Language.keywords).map { "; did you mean `\($0)`?" } ?? ""
+    /// "unknown name `zeroes`; did you mean `zeros`?" The suggestion is a name of the same kind —
+    /// a function where one is called, a value elsewhere — never a keyword; a NumPy or PyTorch
+    /// spelling says what Glassbox calls it (`concatenate` → `concat`).
+    func unknownName(_ name: String, _ range: SourceRange, calling: Bool = false) -> RuntimeError {
+        if let hint = Spellings.functionHint(name) {
+            return RuntimeError(.unknownName, "unknown name `\(name)`\(hint)", range)
+        }
+        if Spellings.modules.contains(name) {
+            return RuntimeError(.unknownName, "unknown name `\(name)`: Glassbox has no modules — its functions are built in "
+                                + "(write `exp(x)`, not `\(name).exp(x)`)", range)
+        }
+        let known = slots.values.filter { slot in
+            guard let v = slot.value else { return false }
+            if case .function = v { return calling }
+            return !calling
+        }.map(\.name)
+        let hint = Suggestions.closest(to: name, among: known).map { "; did you mean `\($0)`?" } ?? ""
         return RuntimeError(.unknownName, "unknown name `\(name)`\(hint)", range)
     }
 }

@@ -28,6 +28,9 @@ final class CallNode: Node {
 
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
+        if let g = callee as? GlobalGet, g.slot.value == nil {
+            throw c.session.unknownName(g.slot.name, g.range, calling: true)
+        }
         let f = try callee.eval(c)
         guard case .function(let function) = f else {
             let name = calleeName.map { "`\($0)` is" } ?? "this is"

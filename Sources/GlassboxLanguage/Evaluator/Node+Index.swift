@@ -125,6 +125,13 @@ final class AttributeNode: Node {
 
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
+        // `np.concatenate(…)`, `torch.exp(x)`: say what Glassbox calls it.
+        if let g = base as? GlobalGet, g.slot.value == nil, Spellings.modules.contains(g.slot.name) {
+            let ours = Spellings.functions[name].map { "`\($0)`".replacingAll(" (or @)`", with: "` (or `@`)") }
+                ?? (c.session.value(of: name).map { _ in "`\(name)`" })
+            let advice = ours.map { "; Glassbox spells it \($0)" } ?? ": Glassbox has no modules — its functions are built in"
+            throw RuntimeError(.unknownName, "unknown name `\(g.slot.name).\(name)`\(advice)", range)
+        }
         let v = try base.eval(c)
         let access = AttributeAccess(range: range, baseName: baseName, context: c)
         switch v {

@@ -78,7 +78,8 @@ struct Signature: Sendable {
             if let label = call.labels[i] {
                 guard let p = parameters.firstIndex(where: { $0.name == label }), p != variadicIndex else {
                     let names = parameters.enumerated().filter { $0.offset != variadicIndex }.map(\.element.name)
-                    let hint = Suggestions.closest(to: label, among: names).map { "; did you mean `\($0)`?" } ?? ""
+                    let hint = Spellings.keywords[label].flatMap { names.contains($0) ? "; Glassbox spells it `\($0)`" : nil }
+                        ?? Suggestions.closest(to: label, among: names).map { "; did you mean `\($0)`?" } ?? ""
                     throw RuntimeError(.keyword, "`\(name)` has no keyword argument `\(label)`\(hint)",
                                        call.labelRanges[i] ?? call.range, notes: [note])
                 }
