@@ -70,7 +70,8 @@ extension JupyterKernel {
         var start = cursor, end = cursor
         while start > 0, isName(scalars[start - 1]) { start -= 1 }
         while end < scalars.count, isName(scalars[end]) { end += 1 }
-        if start < end { return String(String.UnicodeScalarView(scalars[start..<end])) }
+        // A number (`axis=0`) is no name: look for the call it is an argument of.
+        if start < end, scalars[start].properties.numericType == nil { return String(String.UnicodeScalarView(scalars[start..<end])) }
         var depth = 0, i = cursor - 1
         while i >= 0 {
             if scalars[i] == ")" { depth += 1 }

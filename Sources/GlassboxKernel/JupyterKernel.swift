@@ -16,7 +16,8 @@ import Glibc
 /// `error` messages whose traceback is the caret diagnostic.
 ///
 /// Threads: the shell channel is served on the calling thread, which also runs the cells; the
-/// control channel (shutdown, interrupt) and the heartbeat have a thread each.
+/// control channel (shutdown, interrupt), the heartbeat, the stream flusher and the watch on
+/// the parent process have a thread each.
 public final class JupyterKernel {
     let channels: KernelChannels
     let repl: REPL
@@ -47,6 +48,7 @@ public final class JupyterKernel {
         channels.startHeartbeat()
         startControl()
         startParentWatch()
+        KernelStream.startFlusher([stdout, stderr])
         channels.status("starting", parent: .object([]))
         while let request = channels.receive(on: channels.shell) {
             serve(request)

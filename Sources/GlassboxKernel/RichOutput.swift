@@ -34,24 +34,32 @@ struct RichOutput {
 // MARK: - Explanations as Markdown
 
 extension Explanation {
-    /// The steps as a numbered Markdown list: each step's name, its formula as code, and its
+    /// The steps in Markdown, under their groups' headings (`node 2 · tanh`, an LSTM cell's
+    /// source line): each step's name, its formula as code and a few words on it, then its
     /// value in a code block; the cut-short note at the end, as the terminal shows it.
     func markdown(session: Session, precision: Int) -> String {
         let w = Walkthrough(self, session: session)
         var formatter = ValueFormatter(precision: precision)
         formatter.lineWidth = 100
-        var lines = ["**explain** `\(w.expression)` · \(w.steps.count) step\(w.steps.count == 1 ? "" : "s")", ""]
-        for (i, step) in w.steps.enumerated() {
-            var head = "\(i + 1). **\(Self.escaped(step.name))**"
-            if !step.formula.isEmpty { head += " — `\(step.formula.replacingBackticks())`" }
+        var lines = ["**explain** `\(w.expression.replacingBackticks())` · \(w.steps.count) step\(w.steps.count == 1 ? "" : "s")"]
+        var group: Int? = nil
+        for step in w.steps {
+            if let g = step.group, g != group, g < w.groups.count {
+                lines.append("")
+                lines.append("**\(Self.escaped(w.groups[g].title))**" + w.groups[g].lines.map { "  \n*\(Self.escaped($0))*" }.joined())
+                lines.append("")
+                group = g
+            }
+            var head = "- **\(Self.escaped(step.name))**"
+            if !step.formula.isEmpty { head += " `\(step.formula.replacingBackticks())`" }
+            if let note = step.note { head += " — " + Self.escaped(note) }
             lines.append(head)
-            if let note = step.note { lines.append("   " + Self.escaped(note)) }
             if let tensor = step.value {
-                lines.append("   ```")
+                lines.append("  ```")
                 for row in formatter.format(.tensor(tensor)).split(separator: "\n", omittingEmptySubsequences: false) {
-                    lines.append("   " + row)
+                    lines.append("  " + row)
                 }
-                lines.append("   ```")
+                lines.append("  ```")
             }
         }
         for line in w.cutLines { lines.append(""); lines.append("*" + Self.escaped(line) + "*") }
