@@ -24,7 +24,7 @@ struct Glassbox: ParsableCommand {
             glassbox -e CODE [--json]
             glassbox run [--check] [--json] FILE...
             glassbox lesson [N [SECTION]]
-            glassbox kernel install [--user] | glassbox kernel -f CONNECTION.json
+            glassbox kernel install [--user] | export FILE.md... | -f CONNECTION.json
             """,
         discussion: """
             With no arguments, starts the notebook REPL when standard input is a terminal; \
@@ -99,7 +99,7 @@ struct Lesson: ParsableCommand {
 struct Kernel: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The Jupyter kernel (messaging protocol 5.3); `kernel install` registers it with Jupyter.",
-        subcommands: [KernelInstall.self])
+        subcommands: [KernelInstall.self, KernelExport.self])
 
     @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote.", valueName: "CONNECTION.json"))
     var connectionFile: String?
@@ -140,6 +140,34 @@ struct KernelInstall: ParsableCommand {
             StandardStream.error().flush()
             throw ExitCode(1)
         }
+    }
+}
+
+/// `glassbox kernel export FILE.md... [--output DIR]`
+struct KernelExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write lessons or notebooks (.md) as Jupyter notebooks (.ipynb) for the glassbox kernel.")
+
+    @Option(help: ArgumentHelp("Write the .ipynb files into DIR (default: beside each file).", valueName: "DIR"))
+    var output: String?
+
+    @Argument(help: ArgumentHelp("Lessons or notebooks (.md) to export.", valueName: "FILE"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("`kernel export` needs at least one FILE.") }
+    }
+
+    func run() throws {
+        let paths: [String]
+        do {
+            paths = try KernelSpec.export(files, to: output)
+        } catch {
+            StandardStream.error().write("glassbox kernel export: \(error.message)\n")
+            StandardStream.error().flush()
+            throw ExitCode(2)
+        }
+        for path in paths { print("Exported \(path)") }
     }
 }
 
