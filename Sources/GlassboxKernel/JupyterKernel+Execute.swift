@@ -12,8 +12,9 @@ extension JupyterKernel {
     /// prompt, its text as `stream`.
     ///
     /// `silent` shows nothing and, like `store_history: false`, leaves the execution count,
-    /// `_`, `Out` and the history alone.
-    func execute(_ request: Message) {
+    /// `_`, `Out` and the history alone. Returns whether the cell failed.
+    @discardableResult
+    func execute(_ request: Message) -> Bool {
         let content = request.content
         let code = content.string("code")
         let silent = content.bool("silent", false)
@@ -61,7 +62,11 @@ extension JupyterKernel {
         }
         reply.append(("execution_count", .number(Double(count))))
         reply.append(("user_expressions", userExpressions(content["user_expressions"])))
+        if failure != nil, content.bool("stop_on_error", true) {
+            queuedBehindFailure += channels.waiting(on: channels.shell)
+        }
         self.reply(request, "execute_reply", .object(reply))
+        return failure != nil
     }
 
     /// Publishes the values the cell shows; returns the last one's plain text (for history).

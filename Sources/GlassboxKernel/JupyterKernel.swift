@@ -27,6 +27,9 @@ public final class JupyterKernel {
     let stderr: KernelStream
     /// Every cell run with `store_history`, for `history_request`.
     var history: [HistoryEntry] = []
+    /// The requests that were waiting when a cell failed with `stop_on_error`, taken off the
+    /// socket just before its reply went out: the front end sent them not knowing of the failure.
+    var queuedBehindFailure: [Message] = []
 
     /// Reads the connection file and binds the five sockets.
     public init(connectionFile path: String) throws(KernelError) {
@@ -52,6 +55,7 @@ public final class JupyterKernel {
         channels.status("starting", parent: .object([]))
         while let request = channels.receive(on: channels.shell) {
             serve(request)
+            if !queuedBehindFailure.isEmpty { abortQueuedCells() }
         }
         KernelLog.write("the shell socket failed; stopping")
         return 1
@@ -62,7 +66,8 @@ public final class JupyterKernel {
         channels.status("busy", parent: request.header)
         defer { channels.status("idle", parent: request.header) }
         switch request.type {
-        case "execute_request": execute(request)
+        case "execute_request":
+            execute(request)
         case "kernel_info_request": reply(request, "kernel_info_reply", Self.kernelInfo)
         case "complete_request": reply(request, "complete_reply", complete(request.content))
         case "inspect_request": reply(request, "inspect_reply", inspect(request.content))
@@ -74,6 +79,23 @@ public final class JupyterKernel {
             break   // Glassbox has no widgets: comms are accepted and ignored, as the spec allows.
         default:
             KernelLog.write("ignored a `\(request.type)` message on shell (not a request this kernel knows)")
+        }
+    }
+
+    /// After a failed cell with `stop_on_error` (once its idle status is out), the cells that
+    /// were queued behind it (Run All sends every cell at once) are answered `aborted` without
+    /// running, as ipykernel answers them, so that no cell runs on a state the failure left
+    /// unfinished. Other requests among them are served as usual. A cell sent after the
+    /// failure's reply arrived is not among them, so it runs.
+    func abortQueuedCells() {
+        let queued = queuedBehindFailure
+        queuedBehindFailure = []
+        for request in queued {
+            guard request.type == "execute_request" else { serve(request); continue }
+            channels.status("busy", parent: request.header)
+            reply(request, "execute_reply", .object([("status", .string("aborted")),
+                                                     ("execution_count", .number(Double(repl.cellNumber - 1)))]))
+            channels.status("idle", parent: request.header)
         }
     }
 

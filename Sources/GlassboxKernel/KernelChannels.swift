@@ -45,13 +45,27 @@ final class KernelChannels: @unchecked Sendable {
     /// with a log line. Nil when the socket has failed for good.
     func receive(on socket: ZMQSocket) -> Message? {
         while let frames = socket.receive() {
-            do {
-                return try Message(frames: frames, signer: signer)
-            } catch {
-                KernelLog.write("dropped a message on \(socket.name): \(error)")
-            }
+            if let message = decode(frames, from: socket) { return message }
         }
         return nil
+    }
+
+    /// The messages already waiting on `socket`, without waiting for more (bad ones dropped).
+    func waiting(on socket: ZMQSocket) -> [Message] {
+        var messages: [Message] = []
+        while socket.poll(timeout: 0), let frames = socket.receive() {
+            if let message = decode(frames, from: socket) { messages.append(message) }
+        }
+        return messages
+    }
+
+    private func decode(_ frames: [[UInt8]], from socket: ZMQSocket) -> Message? {
+        do {
+            return try Message(frames: frames, signer: signer)
+        } catch {
+            KernelLog.write("dropped a message on \(socket.name): \(error)")
+            return nil
+        }
     }
 
     // MARK: Sending

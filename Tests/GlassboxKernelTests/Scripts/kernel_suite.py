@@ -153,6 +153,22 @@ class GlassboxKernelTests(unittest.TestCase):
         self.assertEqual(reply["status"], "error", "the unsigned cell never ran")
         self.assertEqual(self.value_text("1 + 1"), "2")
 
+    def test_heartbeat_echoes_even_while_a_cell_runs(self) -> None:
+        import zmq
+
+        info = self.km.get_connection_info()
+        socket = zmq.Context.instance().socket(zmq.REQ)
+        socket.connect(f"{info['transport']}://{info['ip']}:{info['hb_port']}")
+        msg_id = self.kc.execute("for i in 1...100000000 { spin = i }")
+        time.sleep(0.3)
+        socket.send(b"ping \x00\xff")
+        self.assertTrue(socket.poll(2000), "the heartbeat answered while the shell thread was busy")
+        self.assertEqual(socket.recv(), b"ping \x00\xff")
+        socket.close(linger=0)
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+
     def test_rich_output(self) -> None:
         _, messages = self.run_cell("plot(linspace(0, 1, 20) ^ 2)")
         data = [m for m in messages if m["msg_type"] == "execute_result"][0]["content"]["data"]
@@ -196,6 +212,22 @@ class GlassboxKernelTests(unittest.TestCase):
         self.assertEqual([m["msg_type"] for m in messages], ["status", "status"])
         after, _ = self.run_cell("y_silent")
         self.assertEqual(after["execution_count"], before["execution_count"] + 1)
+
+    def test_cells_queued_behind_an_error_are_aborted(self) -> None:
+        # As JupyterLab's Run All: every cell sent at once; the failure stops the rest. The first
+        # cell runs long enough (a loop of some tens of milliseconds) for the others to be queued
+        # behind it before the failure, as a notebook's cells are.
+        codes = ["for i in 1...500000 { before_error = i }", "nope_nope", "after_error = 1", "after_error = 2"]
+        ids = [self.kc.execute(code) for code in codes]
+        statuses = {}
+        while len(statuses) < len(ids):
+            reply = self.kc.get_shell_msg(timeout=10)
+            statuses[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+        self.assertEqual([statuses[i] for i in ids], ["ok", "error", "aborted", "aborted"])
+        reply, _ = self.run_cell("after_error")
+        self.assertEqual(reply["status"], "error", "the aborted cells never ran")
+        reply, _ = self.run_cell("nope_again", stop_on_error=False)
+        self.assertEqual(self.value_text("before_error"), "500000")
 
     def test_is_complete_indents_per_open_brace(self) -> None:
         self.kc.is_complete("f(x) = {\n    a = [1,")
