@@ -1,10 +1,16 @@
 import GlassboxLanguage
 import GlassboxLessons
 import GlassboxREPL
+import Synchronization
 
 // MARK: - execute_request
 
 extension JupyterKernel {
+    /// Whether a cell is running. While none is, SIGINTs are forgotten as they come (see
+    /// `KernelStream.startFlusher`), so that interrupts pressed at an idle kernel never add up
+    /// to the REPL's escape (the process exits after several unanswered Ctrl-Cs).
+    static let isExecuting = Atomic<Bool>(false)
+
     /// Runs a cell (spec 5.3, "Execute"): `execute_input`, then what the cell prints as
     /// `stream`, each value it shows (every statement not ending in `;`, as `glassbox run`
     /// shows them; the last as `execute_result`, earlier ones as `display_data`), an `error`
@@ -12,9 +18,8 @@ extension JupyterKernel {
     /// prompt, its text as `stream`.
     ///
     /// `silent` shows nothing and, like `store_history: false`, leaves the execution count,
-    /// `_`, `Out` and the history alone. Returns whether the cell failed.
-    @discardableResult
-    func execute(_ request: Message) -> Bool {
+    /// `_`, `Out` and the history alone.
+    func execute(_ request: Message) {
         let content = request.content
         let code = content.string("code")
         let silent = content.bool("silent", false)
@@ -22,7 +27,11 @@ extension JupyterKernel {
         stdout.parent = request.header
         stderr.parent = request.header
         InterruptSignal.clear()   // an interrupt that came while idle is not for this cell
-        defer { InterruptSignal.clear() }
+        Self.isExecuting.store(true, ordering: .relaxed)
+        defer {
+            Self.isExecuting.store(false, ordering: .relaxed)
+            InterruptSignal.clear()
+        }
 
         let counted = storeHistory && !Self.isBlank(code) && !repl.isCommandOrHelp(code)
         let count = counted ? repl.cellNumber : repl.cellNumber - 1
@@ -66,7 +75,6 @@ extension JupyterKernel {
             queuedBehindFailure += channels.waiting(on: channels.shell)
         }
         self.reply(request, "execute_reply", .object(reply))
-        return failure != nil
     }
 
     /// Publishes the values the cell shows; returns the last one's plain text (for history).

@@ -25,7 +25,7 @@ public final class JupyterKernel {
     let stdout: KernelStream
     /// Problems with a `:command`, sent as a `stream` named stderr.
     let stderr: KernelStream
-    /// Every cell run with `store_history`, for `history_request`.
+    /// Every numbered cell (run with `store_history`), for `history_request`.
     var history: [HistoryEntry] = []
     /// The requests that were waiting when a cell failed with `stop_on_error`, taken off the
     /// socket just before its reply went out: the front end sent them not knowing of the failure.

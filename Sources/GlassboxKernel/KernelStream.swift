@@ -57,12 +57,14 @@ final class KernelStream: TextSink, @unchecked Sendable {
         }
     }
 
-    /// Flushes `streams` every `interval` on a thread of its own.
+    /// Flushes `streams` every `interval` on a thread of its own; while no cell runs, it also
+    /// forgets interrupts (signal mode), which are only for a running cell.
     static func startFlusher(_ streams: [KernelStream]) {
         KernelThread.start {
             while true {
                 usleep(interval)
                 for stream in streams { stream.flush() }
+                if !JupyterKernel.isExecuting.load(ordering: .relaxed) { InterruptSignal.clear() }
             }
         }
     }

@@ -133,6 +133,13 @@ class GlassboxKernelTests(unittest.TestCase):
         self.km.interrupt_kernel()
         time.sleep(0.2)
         self.assertEqual(self.value_text("2 * 21"), "42")
+        # More SIGINTs at an idle kernel than the REPL's escape allows (it exits after five
+        # unanswered ones) are forgotten, not counted.
+        for _ in range(7):
+            self.km.signal_kernel(signal.SIGINT)
+            time.sleep(0.1)
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual(self.value_text("2 * 22"), "44")
 
     def test_bad_and_unsigned_messages_are_dropped(self) -> None:
         import zmq
