@@ -8,6 +8,7 @@ installed in a temporary prefix) and the IPython kernel (ipykernel's `python3`) 
 jupyter_client's KernelManager, and times `execute_interactive("1 + 1")` — the request, the
 busy status, execute_input, execute_result, the reply and the idle status — on each: the median
 of RUNS after WARMUP requests, the kernels measured in alternation so both see the same machine.
+Also prints how long each took from start to its first kernel_info reply (once, not a median).
 Needs jupyter_client and ipykernel (`python3 -m pip install jupyter_client ipykernel`).
 """
 from __future__ import annotations
@@ -35,7 +36,12 @@ def main() -> int:
     os.environ["JUPYTER_PATH"] = os.path.join(prefix.name, "share", "jupyter")
     from jupyter_client.manager import start_new_kernel
 
-    kernels = {name: start_new_kernel(kernel_name=name) for name in ("glassbox", "python3")}
+    kernels = {}
+    startup = {}
+    for name in ("glassbox", "python3"):
+        started = time.perf_counter()
+        kernels[name] = start_new_kernel(kernel_name=name)   # returns once kernel_info is answered
+        startup[name] = time.perf_counter() - started
     try:
         def once(kc) -> float:
             started = time.perf_counter()
@@ -55,6 +61,7 @@ def main() -> int:
             print(f"{name:9} execute_interactive('1 + 1'): median {median[name]:.2f} ms"
                   f" (min {min(ts) * 1e3:.2f}, max {max(ts) * 1e3:.2f}) of {len(ts)} after {args.warmup} warm-up")
         print(f"ratio glassbox / ipython: {median['glassbox'] / median['python3']:.2f}x")
+        print("start to first kernel_info reply: " + ", ".join(f"{n} {t * 1e3:.0f} ms" for n, t in startup.items()))
     finally:
         for km, kc in kernels.values():
             kc.stop_channels()
