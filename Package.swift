@@ -11,6 +11,7 @@
 //   GlassboxWalkthroughs  `explain` steps built from recorded traces; guided walkthroughs; plots
 //   GlassboxLessons       lesson / notebook files, exercises, progress
 //   GlassboxREPL          line editing (libedit), :commands, rendering
+//   GlassboxKernel        the Jupyter kernel: the same session behind ZeroMQ sockets (protocol 5.3)
 //   glassbox              the command line
 import PackageDescription
 
@@ -38,6 +39,8 @@ let package = Package(
     // MARK: - Dependencies
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // HMAC-SHA256 signing of Jupyter messages (GlassboxKernel).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: - System libraries
@@ -48,6 +51,13 @@ let package = Package(
             name: "CLibEdit",
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
+        ),
+
+        /// libzmq (ZeroMQ; Debian `libzmq3-dev`), the transport of the Jupyter kernel.
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
         ),
 
         // MARK: - Kernels
@@ -88,10 +98,21 @@ let package = Package(
             dependencies: ["GlassboxLessons", "GlassboxWalkthroughs", "GlassboxLanguage", "CLibEdit"],
             swiftSettings: swift6
         ),
+        /// The Jupyter kernel: a front end of the same session as the REPL, speaking the Jupyter
+        /// messaging protocol over ZeroMQ.
+        .target(
+            name: "GlassboxKernel",
+            dependencies: [
+                "GlassboxREPL", "GlassboxLessons", "GlassboxWalkthroughs", "GlassboxLanguage", "GlassboxKernels",
+                "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swift6
+        ),
         .executableTarget(
             name: "glassbox",
             dependencies: [
                 "GlassboxREPL",
+                "GlassboxKernel",
                 "GlassboxKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -106,5 +127,6 @@ let package = Package(
         .testTarget(name: "GlassboxWalkthroughsTests", dependencies: ["GlassboxWalkthroughs"], resources: [.copy("Snapshots")], swiftSettings: swift6),
         .testTarget(name: "GlassboxLessonsTests", dependencies: ["GlassboxLessons"], exclude: ["Scripts"], swiftSettings: swift6),
         .testTarget(name: "GlassboxREPLTests", dependencies: ["GlassboxREPL"], swiftSettings: swift6),
+        .testTarget(name: "GlassboxKernelTests", dependencies: ["GlassboxKernel", "GlassboxLessons"], exclude: ["Scripts"], swiftSettings: swift6),
     ]
 )

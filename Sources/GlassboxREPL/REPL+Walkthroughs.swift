@@ -37,22 +37,33 @@ extension REPL {
     func presentWalkthroughValue(_ value: Value) -> Bool {
         switch value {
         case .explanation(let e):
-            let renderer = ExplainRenderer(options: walkthroughOptions)
-            let w = Walkthrough(e, session: session)
-            var blocks = [renderer.header(w)] + renderer.units(w)
-            if let footer = renderer.footer(w) {
-                if blocks.count > 1 { blocks[blocks.count - 1] += "\n" + footer } else { blocks.append(footer) }
-            }
-            // The header and the first step come together; pauses follow each later step.
-            if blocks.count > 1 { blocks[1] = blocks[0] + "\n" + blocks[1]; blocks.removeFirst() }
-            play(blocks, pausing: stepMode)
+            play(explanationBlocks(e), pausing: stepMode)
             return true
         case .plot(let p):
-            output.write(Pictures.render(p, options: walkthroughOptions) + "\n")
+            output.write(pictureText(p) + "\n")
             return true
         default:
             return false
         }
+    }
+
+    /// An explanation as the blocks step mode pauses between: the header with the first step,
+    /// then one block per step, the footer with the last.
+    func explanationBlocks(_ e: Explanation) -> [String] {
+        let renderer = ExplainRenderer(options: walkthroughOptions)
+        let w = Walkthrough(e, session: session)
+        var blocks = [renderer.header(w)] + renderer.units(w)
+        if let footer = renderer.footer(w) {
+            if blocks.count > 1 { blocks[blocks.count - 1] += "\n" + footer } else { blocks.append(footer) }
+        }
+        // The header and the first step come together; pauses follow each later step.
+        if blocks.count > 1 { blocks[1] = blocks[0] + "\n" + blocks[1]; blocks.removeFirst() }
+        return blocks
+    }
+
+    /// A plot or heatmap drawn in text (braille dots, shaded cells).
+    func pictureText(_ p: PlotValue) -> String {
+        Pictures.render(p, options: walkthroughOptions)
     }
 
     /// The `--json` line for a value: an explanation becomes its trace record (Docs/WALKTHROUGHS.md, "JSON").

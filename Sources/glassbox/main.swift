@@ -1,4 +1,5 @@
 import ArgumentParser
+import GlassboxKernel
 import GlassboxKernels
 import GlassboxREPL
 #if canImport(Glibc)
@@ -23,6 +24,7 @@ struct Glassbox: ParsableCommand {
             glassbox -e CODE [--json]
             glassbox run [--check] [--json] FILE...
             glassbox lesson [N [SECTION]]
+            glassbox kernel install [--user] | export FILE.md... | -f CONNECTION.json
             """,
         discussion: """
             With no arguments, starts the notebook REPL when standard input is a terminal; \
@@ -30,7 +32,7 @@ struct Glassbox: ParsableCommand {
             Exit status: 0 when every cell ran, 1 when a cell failed, 2 for a usage error.
             """,
         version: Launcher.version,
-        subcommands: [Run.self, Lesson.self]
+        subcommands: [Run.self, Lesson.self, Kernel.self]
     )
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE and print the result.", valueName: "CODE"))
@@ -89,6 +91,83 @@ struct Lesson: ParsableCommand {
 
     func run() throws {
         throw ExitCode(Launcher.lesson(number: number, section: section))
+    }
+}
+
+/// `glassbox kernel -f CONNECTION.json`: the Jupyter kernel, which Jupyter starts through the
+/// kernelspec `glassbox kernel install` writes.
+struct Kernel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The Jupyter kernel (messaging protocol 5.3); `kernel install` registers it with Jupyter.",
+        subcommands: [KernelInstall.self, KernelExport.self])
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote.", valueName: "CONNECTION.json"))
+    var connectionFile: String?
+
+    func run() throws {
+        // Checked here, not in `validate()`, which also runs for `kernel install`.
+        guard let connectionFile else {
+            throw ValidationError("`kernel` needs `-f CONNECTION.json` (Jupyter passes it), or `kernel install`.")
+        }
+        do {
+            let kernel = try JupyterKernel(connectionFile: connectionFile)
+            throw ExitCode(kernel.run())
+        } catch let error as KernelError {
+            StandardStream.error().write("glassbox kernel: \(error.message)\n")
+            StandardStream.error().flush()
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `glassbox kernel install [--user] [--prefix DIR]`
+struct KernelInstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install", abstract: "Write the `glassbox` kernelspec where Jupyter finds kernels.")
+
+    @Flag(help: "Install for this user only (~/.local/share/jupyter/kernels).")
+    var user = false
+
+    @Option(help: ArgumentHelp("Install under DIR/share/jupyter/kernels (a virtual environment's prefix).", valueName: "DIR"))
+    var prefix: String?
+
+    func run() throws {
+        do {
+            let directory = try KernelSpec.install(user: user, prefix: prefix)
+            print("Installed the Glassbox kernel in \(directory). Start it with `jupyter lab` or `jupyter console --kernel glassbox`.")
+        } catch {
+            StandardStream.error().write("glassbox kernel install: \(error.message)\n")
+            StandardStream.error().flush()
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `glassbox kernel export FILE.md... [--output DIR]`
+struct KernelExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write lessons or notebooks (.md) as Jupyter notebooks (.ipynb) for the glassbox kernel.")
+
+    @Option(help: ArgumentHelp("Write the .ipynb files into DIR (default: beside each file).", valueName: "DIR"))
+    var output: String?
+
+    @Argument(help: ArgumentHelp("Lessons or notebooks (.md) to export.", valueName: "FILE"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("`kernel export` needs at least one FILE.") }
+    }
+
+    func run() throws {
+        let paths: [String]
+        do {
+            paths = try KernelSpec.export(files, to: output)
+        } catch {
+            StandardStream.error().write("glassbox kernel export: \(error.message)\n")
+            StandardStream.error().flush()
+            throw ExitCode(2)
+        }
+        for path in paths { print("Exported \(path)") }
     }
 }
 
