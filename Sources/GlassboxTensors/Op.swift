@@ -46,6 +46,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     // Data
     case multinomial, randperm
     case oneHot = "one_hot"
+    // Indexing as NumPy (Ops+Indexing.swift, Ops+IndexPut.swift)
+    case maskedSelect = "masked_select", indexPut = "index_put"
 
     /// The language's spelling: `add`, `lstm_cell`, `log_softmax`.
     public var name: String { rawValue }
@@ -116,6 +118,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .multinomial: return .multinomial
         case .randperm: return .randperm
         case .oneHot: return .oneHot
+        case .maskedSelect: return .maskedSelect
+        case .indexPut: return .indexPut
         }
     }
 }
