@@ -44,7 +44,7 @@ enum IndexText {
 
 extension Ops {
     /// `x[items] = v` (NumPy `x[items] = v` on a copy; PyTorch `index_put`): a new contiguous
-    /// tensor equal to x except that the part `x[items]` (as `select` reads it) holds v, broadcast
+    /// tensor equal to x except that the part `x[items]` (as `indexed` reads it) holds v, broadcast
     /// to that part's shape. Where an index tensor names a position twice, the last write wins,
     /// as in NumPy. Backward: ∂x = g with the part set to 0; ∂v = g's part (a position written
     /// twice counts once, for the write that stayed), summed back to v's shape.
@@ -97,7 +97,7 @@ extension Ops {
 
 /// The part `x[items]` of a contiguous tensor of `shape`, as pieces that are each a strided view:
 /// the basic entries' view, split along the selection (one piece per index or per 1 of a mask).
-/// `shape` is the part's shape as `select` gives it; piece j sits at `offsets[j]` in x and at
+/// `shape` is the part's shape as `indexed` gives it; piece j sits at `offsets[j]` in x and at
 /// multi-index j over the selection's axes `axis..<axis + selectionShape.count` of the part.
 struct Region {
     var shape: [Int]
@@ -150,8 +150,11 @@ struct Region {
             }.map { ($0 < 0 ? $0 + size : $0) * view.strides[k] }
             selectionShape = t.shape
         }
-        axis = k
-        shape = Array(view.shape[..<k]) + selectionShape + Array(view.shape[(k + width)...])
+        // The part's layout: the selection's axes where the tensor stood, or first (NumPy's rule
+        // for integers apart from the tensor, `IndexPlan.selectionFirst`).
+        axis = plan.selectionFirst ? 0 : k
+        shape = plan.selectionFirst ? selectionShape + Array(view.shape[..<k]) + Array(view.shape[(k + width)...])
+            : Array(view.shape[..<k]) + selectionShape + Array(view.shape[(k + width)...])
         pieceShape = Array(view.shape[..<k]) + Array(view.shape[(k + width)...])
         strides = Array(view.strides[..<k]) + Array(view.strides[(k + width)...])
         offsets = picks.map { view.offset + $0 }

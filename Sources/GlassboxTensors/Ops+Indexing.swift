@@ -7,6 +7,12 @@
 public enum IndexArgument {
     case spec(IndexSpec)
     case tensor(Tensor)
+
+    // The basic entries by their `IndexSpec` names: `[.index(0), .all, .tensor(idx)]`.
+    public static var all: IndexArgument { .spec(.all) }
+    public static var newAxis: IndexArgument { .spec(.newAxis) }
+    public static var ellipsis: IndexArgument { .spec(.ellipsis) }
+    public static func index(_ i: Int) -> IndexArgument { .spec(.index(i)) }
 }
 
 // MARK: - Reading an index
@@ -17,14 +23,18 @@ extension Ops {
     /// those axes of x) gives the elements where it is 1 in row-major order (`maskedSelect`);
     /// any other tensor is a tensor of indices along its axis (`take`: the result has the index
     /// tensor's shape in place of that axis). At most one tensor entry per index.
-    public static func select(_ x: Tensor, _ items: [IndexArgument]) throws -> Tensor {
+    public static func indexed(_ x: Tensor, _ items: [IndexArgument]) throws -> Tensor {
         let plan = try IndexPlan(shape: x.shape, items, op: Op.index.name)
         guard let selection = plan.selection else { return try index(x, plan.specs) }
         let view = plan.needsView ? try index(x, plan.specs) : x
+        let y: Tensor, s: Int
         switch selection {
-        case .mask(let m): return try maskedSelect(view, m, axis: plan.axis)
-        case .indices(let t): return try take(view, t, axis: plan.axis)
+        case .mask(let m): y = try maskedSelect(view, m, axis: plan.axis); s = 1
+        case .indices(let t): y = try take(view, t, axis: plan.axis); s = t.rank
         }
+        guard plan.selectionFirst else { return y }
+        let k = plan.axis
+        return try permute(y, Array(k..<(k + s)) + Array(0..<k) + Array((k + s)..<y.rank))
     }
 
     /// Whether every element of `t` is 0 or 1.
@@ -48,6 +58,10 @@ struct IndexPlan {
     var axis = 0
     /// Whether the basic entries do anything (all `:` is the tensor itself).
     var needsView = true
+    /// NumPy's rule for an index tensor and integers apart (`x[0, :, idx]`): the integers count
+    /// as indices too, and when a slice or `None` stands between them the selection's axes come
+    /// first in the result.
+    var selectionFirst = false
 
     init(shape: [Int], _ items: [IndexArgument], op: String) throws {
         var tensorAt: Int? = nil
@@ -87,6 +101,19 @@ struct IndexPlan {
         axis = before.filter { if case .index = $0 { return false } else { return $0 != .ellipsis } }.count
             + (ellipsisBefore ? shape.count - taken : 0)
         needsView = specs.contains { $0 != .all }
+        // The entries one per axis, marked where they index (integers and the tensor).
+        var indexes: [Bool] = []
+        for item in items {
+            switch item {
+            case .tensor: indexes.append(true)
+            case .spec(.index): indexes.append(true)
+            case .spec(.ellipsis): indexes += [Bool](repeating: false, count: shape.count - taken)
+            case .spec: indexes.append(false)
+            }
+        }
+        if let first = indexes.firstIndex(of: true), let last = indexes.lastIndex(of: true) {
+            selectionFirst = indexes[first...last].contains(false)
+        }
     }
 }
 

@@ -34,7 +34,7 @@ final class IndexNode: Node {
         case .tensor(let x):
             let arguments = try IndexNode.arguments(items, c)
             c.willRunOp(range)
-            do { return .tensor(try Ops.select(x, arguments)) } catch { throw RuntimeError.from(error, at: range) }
+            do { return .tensor(try Ops.indexed(x, arguments)) } catch { throw RuntimeError.from(error, at: range) }
         case .tuple(let t):
             guard items.count == 1 else {
                 throw RuntimeError(.index, "a tuple takes one index, got \(items.count)", range)
@@ -76,7 +76,7 @@ final class IndexNode: Node {
     }
 
     /// The entries of a tensor index, evaluated: a number is a position, a tensor of rank ≥ 1 a
-    /// mask or a tensor of indices (`Ops.select` tells which), as NumPy reads them.
+    /// mask or a tensor of indices (`Ops.indexed` tells which), as NumPy reads them.
     static func arguments(_ items: [Item], _ c: Context) throws -> [IndexArgument] {
         var out: [IndexArgument] = []
         out.reserveCapacity(items.count)

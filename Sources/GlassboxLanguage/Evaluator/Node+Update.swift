@@ -41,7 +41,7 @@ final class UpdateNode: Node {
         if let combine {
             c.willRunOp(range)
             let part: Tensor
-            do { part = try Ops.select(x, arguments) } catch { throw RuntimeError.from(error, at: range) }
+            do { part = try Ops.indexed(x, arguments) } catch { throw RuntimeError.from(error, at: range) }
             let rhs = try value.eval(c)
             guard case .tensor(let r) = rhs else { throw notATensor(rhs) }
             v = try combine.apply(part, r, c)
