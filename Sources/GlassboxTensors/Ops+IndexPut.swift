@@ -27,7 +27,7 @@ enum IndexText {
     static func text(_ items: [IndexArgument]) -> String {
         items.map { item -> String in
             switch item {
-            case .tensor: return "#"
+            case .tensor, .indices: return "#"
             case .spec(.index(let i)): return String(i)
             case .spec(.newAxis): return "None"
             case .spec(.ellipsis): return "..."
@@ -50,6 +50,9 @@ extension Ops {
     /// twice counts once, for the write that stayed), summed back to v's shape.
     public static func indexPut(_ x: Tensor, _ items: [IndexArgument], _ v: Tensor) throws -> Tensor {
         let name = Op.indexPut.name
+        if let merged = try mergingIndexTensors(x, items, op: name) {
+            return try reshape(indexPut(merged.x, merged.items, v), x.shape)
+        }
         let region = try Region(shape: x.shape, items, op: name)
         guard (try? Shape.broadcast(v.shape, region.shape, op: name)) == region.shape else {
             throw TensorError.shapeMismatch(op: name, v.shape, region.shape, detail: "the value does not fit the indexed part")

@@ -7,6 +7,8 @@
 public enum IndexArgument {
     case spec(IndexSpec)
     case tensor(Tensor)
+    /// A tensor of indices, never read as a mask.
+    case indices(Tensor)
 
     // The basic entries by their `IndexSpec` names: `[.index(0), .all, .tensor(idx)]`.
     public static var all: IndexArgument { .spec(.all) }
@@ -24,6 +26,7 @@ extension Ops {
     /// any other tensor is a tensor of indices along its axis (`take`: the result has the index
     /// tensor's shape in place of that axis). At most one tensor entry per index.
     public static func indexed(_ x: Tensor, _ items: [IndexArgument]) throws -> Tensor {
+        if let merged = try mergingIndexTensors(x, items, op: Op.index.name) { return try indexed(merged.x, merged.items) }
         let plan = try IndexPlan(shape: x.shape, items, op: Op.index.name)
         guard let selection = plan.selection else { return try index(x, plan.specs) }
         let view = plan.needsView ? try index(x, plan.specs) : x
@@ -35,6 +38,54 @@ extension Ops {
         guard plan.selectionFirst else { return y }
         let k = plan.axis
         return try permute(y, Array(k..<(k + s)) + Array(0..<k) + Array((k + s)..<y.rank))
+    }
+
+    /// `x[…, i, j, …]` with several index tensors side by side, which NumPy broadcasts together to
+    /// pick x[…, i[b], j[b], …] for each position b: the same as one tensor of indices into x with
+    /// those axes merged (row-major), x′[…, i·n_j + j, …]. Returns x′ (a reshape) and the index
+    /// with the one merged tensor; nil when there are fewer than two tensors. With several
+    /// tensors each holds indices (none is read as a mask).
+    static func mergingIndexTensors(_ x: Tensor, _ items: [IndexArgument], op: String) throws
+        -> (x: Tensor, items: [IndexArgument])? {
+        var tensors: [Tensor] = [], at: [Int] = []
+        for (k, item) in items.enumerated() {
+            switch item {
+            case .tensor(let t), .indices(let t): tensors.append(t); at.append(k)
+            case .spec: break
+            }
+        }
+        guard tensors.count >= 2, let first = at.first, let last = at.last else { return nil }
+        guard last - first == at.count - 1 else {
+            throw TensorError.invalidArgument(op: op, message: "index tensors must stand side by side (`x[i, j]`, not `x[i, :, j]`)")
+        }
+        func taken(_ slice: ArraySlice<IndexArgument>) -> Int {
+            slice.filter { if case .spec(let s) = $0 { return s != .newAxis && s != .ellipsis } else { return true } }.count
+        }
+        let ellipsisBefore = items[..<first].contains { if case .spec(.ellipsis) = $0 { return true } else { return false } }
+        let k = tensors.count
+        let s = ellipsisBefore ? x.rank - taken(items[(last + 1)...]) - k : taken(items[..<first])
+        guard s >= 0, s + k <= x.rank else {
+            throw TensorError.invalidArgument(op: op, message: "too many indices (\(taken(items[...]))) for a rank-\(x.rank) tensor")
+        }
+        let sizes = Array(x.shape[s..<(s + k)])
+        let merged = sizes.reduce(1, *)
+        guard merged < 1 << 24 else {
+            throw TensorError.invalidArgument(op: op, message: "the axes these index tensors stand for hold too many elements")
+        }
+        var shape: [Int] = []
+        for t in tensors { shape = try Shape.broadcast(shape, t.shape, op: op) }
+        var linear = [Int](repeating: 0, count: try Shape.count(shape, op: op))
+        for (d, t) in tensors.enumerated() {
+            for (j, value) in try expand(t, shape, op: op).toArray().enumerated() {
+                guard let i = whole(value), i >= -sizes[d], i < sizes[d] else {
+                    throw TensorError.invalidIndex(op: op, value: value, axis: s + d, size: sizes[d])
+                }
+                linear[j] = linear[j] * sizes[d] + (i < 0 ? i + sizes[d] : i)
+            }
+        }
+        let xm = try reshape(x, Array(x.shape[..<s]) + [merged] + Array(x.shape[(s + k)...]))
+        let index = try Tensor(shape: shape, data: linear.map(Float.init))
+        return (xm, Array(items[..<first]) + [.indices(index)] + Array(items[(last + 1)...]))
     }
 
     /// Whether every element of `t` is 0 or 1.
@@ -66,7 +117,7 @@ struct IndexPlan {
     init(shape: [Int], _ items: [IndexArgument], op: String) throws {
         var tensorAt: Int? = nil
         for (k, item) in items.enumerated() {
-            guard case .tensor = item else { continue }
+            if case .spec = item { continue }
             guard tensorAt == nil else {
                 throw TensorError.invalidArgument(
                     op: op, message: "an index can hold only one tensor (a mask or indices); index one axis at a time")
@@ -76,9 +127,15 @@ struct IndexPlan {
         func basic(_ slice: ArraySlice<IndexArgument>) -> [IndexSpec] {
             slice.map { if case .spec(let s) = $0 { return s } else { return .all } }
         }
-        guard let p = tensorAt, case .tensor(let t) = items[p] else {
+        guard let p = tensorAt else {
             specs = basic(items[...])
             return
+        }
+        let t: Tensor, maybeMask: Bool
+        switch items[p] {
+        case .tensor(let u): t = u; maybeMask = true
+        case .indices(let u): t = u; maybeMask = false
+        case .spec: t = Tensor(scalar: 0); maybeMask = false
         }
         let before = basic(items[..<p]), after = basic(items[(p + 1)...])
         func takes(_ s: IndexSpec) -> Bool { s != .newAxis && s != .ellipsis }
@@ -87,7 +144,7 @@ struct IndexPlan {
         // The first axis of x the tensor stands for, if it stands for `width` axes.
         func start(_ width: Int) -> Int { ellipsisBefore ? shape.count - takenAfter - width : takenBefore }
         let s = start(t.rank)
-        let isMask = t.rank >= 1 && s >= 0 && s + t.rank <= shape.count
+        let isMask = maybeMask && t.rank >= 1 && s >= 0 && s + t.rank <= shape.count
             && Array(shape[s..<(s + t.rank)]) == t.shape && Ops.isZeroOne(t)
         let width = isMask ? t.rank : 1
         specs = before + [IndexSpec](repeating: .all, count: width) + after
@@ -105,7 +162,7 @@ struct IndexPlan {
         var indexes: [Bool] = []
         for item in items {
             switch item {
-            case .tensor: indexes.append(true)
+            case .tensor, .indices: indexes.append(true)
             case .spec(.index): indexes.append(true)
             case .spec(.ellipsis): indexes += [Bool](repeating: false, count: shape.count - taken)
             case .spec: indexes.append(false)

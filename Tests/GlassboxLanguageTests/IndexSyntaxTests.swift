@@ -57,8 +57,11 @@ final class IndexSyntaxTests: XCTestCase {
         XCTAssertEqual(show("x", in: s), "4\n[  4, -13, -14,   0]")
         _ = s.run("M = zeros(2, 3); M[:, 1] = [7, 8]; M[0] = 1")
         XCTAssertEqual(show("M", in: s), "2×3\n[[1, 1, 1],\n [0, 8, 0]]")
-        XCTAssertEqual(failure("M[[1, 1], [0, 2]] = 5", in: s)?.message,
-                       "index_put: an index can hold only one tensor (a mask or indices); index one axis at a time")
+        _ = s.run("M[[1, 1], [0, 2]] = 5")
+        XCTAssertEqual(show("M", in: s), "2×3\n[[1, 1, 1],\n [5, 8, 5]]")
+        XCTAssertEqual(show("M[arange(2), [2, 1]]", in: s), "2\n[1, 8]", "one element per row, as in NumPy")
+        XCTAssertEqual(failure("M[[0], :, [0]] = 5", in: s)?.message,
+                       "index_put: index tensors must stand side by side (`x[i, j]`, not `x[i, :, j]`)")
         _ = s.run("s = \"a\"; s += \"b\"")
         XCTAssertEqual(show("s", in: s), "\"ab\"")
     }

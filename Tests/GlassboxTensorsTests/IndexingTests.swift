@@ -63,9 +63,30 @@ final class IndexingTests: XCTestCase {
         XCTAssertThrowsError(try Ops.indexed(x, [.tensor(t([1], [2]))])) { error in
             XCTAssertEqual("\(error)", "take: index 2 is out of range for axis 0 of size 2")
         }
-        XCTAssertThrowsError(try Ops.indexed(x, [.tensor(t([1], [0])), .tensor(t([1], [0]))])) { error in
-            XCTAssertEqual("\(error)", "index: an index can hold only one tensor (a mask or indices); index one axis at a time")
+    }
+
+    func testSeveralIndexTensorsBroadcastTogether() throws {
+        let x = try x234()
+        let rows = try Ops.indexed(x, [.tensor(t([2], [0, 1])), .tensor(t([2], [2, 0]))])
+        XCTAssertEqual(rows.shape, [2, 4])
+        XCTAssertEqual(rows.toArray(), [8, 9, 10, 11, 12, 13, 14, 15])
+        let pairs = try Ops.indexed(x, [.all, .tensor(t([2], [0, 2])), .tensor(t([2], [1, 3]))])
+        XCTAssertEqual(pairs.shape, [2, 2])
+        XCTAssertEqual(pairs.toArray(), [1, 11, 13, 23])
+        XCTAssertEqual(try Ops.indexed(x, [.tensor(t([2, 1], [0, 1])), .tensor(t([2], [0, -1]))]).shape, [2, 2, 4])
+        XCTAssertThrowsError(try Ops.indexed(x, [.tensor(t([1], [0])), .all, .tensor(t([1], [0]))])) { error in
+            XCTAssertEqual("\(error)", "index: index tensors must stand side by side (`x[i, j]`, not `x[i, :, j]`)")
         }
+        XCTAssertThrowsError(try Ops.indexed(x, [.tensor(t([1], [0])), .tensor(t([1], [3]))])) { error in
+            XCTAssertEqual("\(error)", "index: index 3 is out of range for axis 1 of size 3")
+        }
+        let put = try Ops.indexPut(x, [.all, .tensor(t([2], [0, 2])), .tensor(t([2], [1, 3]))], t([2, 1], [-1, -2]))
+        XCTAssertEqual(put.shape, [2, 3, 4])
+        XCTAssertEqual(try Ops.indexed(put, [.all, .tensor(t([2], [0, 2])), .tensor(t([2], [1, 3]))]).toArray(), [-1, -1, -2, -2])
+        XCTAssertEqual(put.toArray().filter { $0 < 0 }.count, 4, "nothing else changed")
+        let p = try GradCheck.param([2, 3, 4]), v = try GradCheck.param([2, 1], seed: 6)
+        try GradCheck.check([p]) { q in try Ops.indexed(q[0], [.all, .tensor(self.t([3], [0, 2, 2])), .tensor(self.t([3], [1, 3, 3]))]) }
+        try GradCheck.check([p, v]) { q in try Ops.indexPut(q[0], [.tensor(self.t([2], [1, 0])), .tensor(self.t([2], [2, 2]))], q[1]) }
     }
 
     func testIndexPutMakesANewTensorAndLeavesTheOldOne() throws {
