@@ -198,7 +198,9 @@ public final class Session {
     /// "unknown name `zeroes`; did you mean `zeros`?"
     func unknownName(_ name: String, _ range: SourceRange) -> RuntimeError {
         let known = slots.values.filter { $0.value != nil }.map(\.name)
-        let hint = Suggestions.closest(to: name, among: known + Language.keywords).map { "; did you mean `\($0)`?" } ?? ""
+        // `None` is no value (only a new axis inside an index), so it is never the name meant.
+        let words = Language.keywords.filter { $0 != Keyword.newAxis.rawValue }
+        let hint = Suggestions.closest(to: name, among: known + words).map { "; did you mean `\($0)`?" } ?? ""
         return RuntimeError(.unknownName, "unknown name `\(name)`\(hint)", range)
     }
 }
