@@ -24,7 +24,8 @@ extension Ops {
     /// selects along the axes it stands for: a mask (a tensor of 0s and 1s shaped exactly like
     /// those axes of x) gives the elements where it is 1 in row-major order (`maskedSelect`);
     /// any other tensor is a tensor of indices along its axis (`take`: the result has the index
-    /// tensor's shape in place of that axis). At most one tensor entry per index.
+    /// tensor's shape in place of that axis). Several index tensors side by side are broadcast
+    /// together (`mergingIndexTensors`).
     public static func indexed(_ x: Tensor, _ items: [IndexArgument]) throws -> Tensor {
         if let merged = try mergingIndexTensors(x, items, op: Op.index.name) { return try indexed(merged.x, merged.items) }
         let plan = try IndexPlan(shape: x.shape, items, op: Op.index.name)
@@ -120,7 +121,7 @@ struct IndexPlan {
             if case .spec = item { continue }
             guard tensorAt == nil else {
                 throw TensorError.invalidArgument(
-                    op: op, message: "an index can hold only one tensor (a mask or indices); index one axis at a time")
+                    op: op, message: "an index can hold one mask, or index tensors side by side")
             }
             tensorAt = k
         }

@@ -80,6 +80,25 @@ final class IndexSyntaxTests: XCTestCase {
         XCTAssertEqual(show("x", in: s), "3\n[1, 2, 3]")
     }
 
+    /// Hostile indexes end in a diagnostic (or an empty result), never a trap, and leave `x` as it was.
+    func testHostileIndexesFailCleanly() {
+        let s = Session()
+        _ = s.run("x = reshape(arange(6), 2, 3)")
+        let failing = [
+            "x[[1e30]]", "x[[nan]]", "x[[0.5]]", "x[[-3]]", "x[..., ..., 0]", "x[0, 0, 0]", "x[[0], [0], [0]]",
+            "x[1e9] = 1", "x[None] = zeros(2, 2, 3)", "x[zeros(2, 3) > -1] = [1, 2]", "x[x] = x / 0", "x[(1, 2)]",
+            "x[[0], :, [0]]", "x[[0, 1], [0, 1, 2]]", "y = 3; y[0] = 1",
+        ]
+        for line in failing {
+            XCTAssertNotNil(failure(line, in: s), line)
+            XCTAssertEqual(show("x", in: s), "2×3\n[[0, 1, 2],\n [3, 4, 5]]", "after \(line)")
+        }
+        XCTAssertEqual(show("x[zeros(0)].shape", in: s), "2\n[0, 3]")
+        XCTAssertEqual(show("x[zeros(2, 3) > 1]", in: s), "0\n[]")
+        XCTAssertEqual(show("x[None, None, ..., None].shape", in: s), "5\n[1, 1, 2, 3, 1]")
+        XCTAssertEqual(show("x[[[0, 1], [1, 0]], 0]", in: s), "2×2\n[[0, 3],\n [3, 0]]")
+    }
+
     func testGradientFlowsToTheOldTensorAndTheValue() {
         let s = Session()
         _ = s.run("a = param([1, 2, 3]); v = param([10, 20]); x = a * 1; x[1:3] = v * 2; x[x > 30] += 1")
