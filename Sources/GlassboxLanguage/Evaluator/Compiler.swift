@@ -75,7 +75,7 @@ struct Compiler {
         let value = try expression(u.value)
         guard let items = u.items else {
             // A compound assignment of a whole variable: `op` carries its own errors and explain label.
-            let op = u.op ?? .add
+            guard let op = u.op else { return Assign.make(t, value, copies: isConstantTensor(value), range) }
             return Assign.make(t, BinaryNode.make(op, current, value, range), copies: false, range)
         }
         return UpdateNode(t, current, try indexItems(items), text: source.text(of: u.targetRange), op: u.op, value, range)
