@@ -124,6 +124,10 @@ final class IndexingTests: XCTestCase {
         try GradCheck.check([x, s]) { p in try Ops.indexPut(p[0], [.spec(.all), .tensor(self.t([3], [2, 0, 2]))], p[1]) }
         let w = try GradCheck.param([3, 4], seed: 4)
         try GradCheck.check([x, w]) { p in try Ops.indexPut(p[0], [.tensor(self.t([2, 3], [1, 0, 1, 0, 1, 0]))], p[1]) }
+        // Strided inputs: a transposed x, a broadcast v.
+        let m = try GradCheck.param([3, 4], seed: 7), r = try GradCheck.param([1], seed: 8)
+        try GradCheck.check([m, r]) { p in try Ops.indexPut(Ops.transpose(p[0]), [.index(1), .all], p[1]) }
+        try GradCheck.check([m]) { p in try Ops.indexed(Ops.transpose(p[0]), [.tensor(self.t([4], [0, 1, 1, 0]))]) }
         let u = try GradCheck.param([2, 1], seed: 5)
         try GradCheck.check([x, u]) { p in
             try Ops.indexPut(p[0], [.spec(.index(1)), .spec(.all), .tensor(self.t([2], [3, 0]))], p[1])
