@@ -32,6 +32,8 @@ extension IndexItem: CustomStringConvertible {
         case .single(let e): return e.description
         case .slice(let a, let b, let c, _):
             return (a?.description ?? "") + ":" + (b?.description ?? "") + (c.map { ":\($0)" } ?? "")
+        case .newAxis: return "None"
+        case .ellipsis: return "..."
         }
     }
 }
@@ -54,6 +56,9 @@ extension Stmt: CustomStringConvertible {
             return "(for \(v) \(s) \(body))"
         case .whileLoop(let c, let b): return "(while \(c) \(b))"
         case .explain(let e): return "(explain \(e))"
+        case .update(let u):
+            let target = u.items.map { "(index \(u.name)" + $0.map { " " + $0.description }.joined() + ")" } ?? u.name
+            return "(\(u.op?.rawValue ?? "")= \(target) \(u.value))"
         }
     }
 }

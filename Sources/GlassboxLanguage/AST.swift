@@ -60,15 +60,18 @@ public struct Argument: Sendable {
     public var value: Expr
 }
 
-/// One position inside `x[…]`: a single index or a slice `start:stop:step`.
+/// One position inside `x[…]`: a single index (a number, or a tensor: a mask or indices), a
+/// slice `start:stop:step`, `None` (a new axis) or `...` (all the axes the others leave).
 public enum IndexItem: Sendable {
     case single(Expr)
     case slice(start: Expr?, stop: Expr?, step: Expr?, range: SourceRange)
+    case newAxis(SourceRange)
+    case ellipsis(SourceRange)
 
     var range: SourceRange {
         switch self {
         case .single(let e): return e.range
-        case .slice(_, _, _, let r): return r
+        case .slice(_, _, _, let r), .newAxis(let r), .ellipsis(let r): return r
         }
     }
 }
@@ -91,7 +94,23 @@ public struct Stmt: Sendable {
         case whileLoop(condition: Expr, body: Expr)
         /// `explain e`
         case explain(Expr)
+        /// `x[0, 1:3] = e`, `x += e`, `x[i] -= e`: rebinds a name to a changed copy of its tensor.
+        case update(Update)
     }
+}
+
+/// An assignment that changes part or all of a variable's tensor by making a new one (value
+/// semantics): `name[items] = value`, or with `op`, `name[items] op= value` and `name op= value`.
+public struct Update: Sendable {
+    public var name: String
+    public var nameRange: SourceRange
+    /// The index on the left (nil: the whole variable, `x += e`).
+    public var items: [IndexItem]?
+    /// The left side as written (`x[0, 1:3]`).
+    public var targetRange: SourceRange
+    /// `+` for `+=` and so on; nil for `=`.
+    public var op: BinaryOperator?
+    public var value: Expr
 }
 
 /// What a `for` loop runs over.

@@ -167,12 +167,15 @@ struct Lexer {
     private mutating func symbol(_ c: Unicode.Scalar, _ start: Int) throws(Diagnostic) {
         func two(_ second: Unicode.Scalar) -> Bool { peek(1) == second }
         switch c {
-        case "+": i += 1; add(.plus, start)
-        case "-", "\u{2212}": i += 1; add(.minus, start)          // also U+2212 MINUS SIGN
+        case "+":
+            if two("=") { i += 2; add(.plusAssign, start) } else { i += 1; add(.plus, start) }
+        case "-", "\u{2212}":                                     // also U+2212 MINUS SIGN
+            if two("=") { i += 2; add(.minusAssign, start) } else { i += 1; add(.minus, start) }
         case "*":
             if two("*") { throw error("use `^` for powers (`x^2`)", start, start + 2) }
-            i += 1; add(.star, start)
-        case "/": i += 1; add(.slash, start)
+            if two("=") { i += 2; add(.starAssign, start) } else { i += 1; add(.star, start) }
+        case "/":
+            if two("=") { i += 2; add(.slashAssign, start) } else { i += 1; add(.slash, start) }
         case "@": i += 1; add(.at, start)
         case "^": i += 1; add(.caret, start)
         case "=":

@@ -63,6 +63,11 @@ struct Parser {
         default: break
         }
         var first = try expression()
+        if let op = compoundOperator {
+            let symbol = current
+            advance()
+            return try update(first, op: op, value: try expression(), symbol, span(from: start))
+        }
         if check(.comma) {
             var items = [first]
             while match(.comma) {
@@ -89,6 +94,8 @@ struct Parser {
         switch first.kind {
         case .name(let name):
             return Stmt(kind: .assign([(name, first.range)], value), range: range, silenced: false)
+        case .index:
+            return try update(first, op: nil, value: value, equals, range)
         case .tuple(let items):
             var targets: [(name: String, range: SourceRange)] = []
             for item in items {
@@ -123,10 +130,38 @@ struct Parser {
         }
     }
 
+    /// `+` for `+=` and its siblings at the current token.
+    private var compoundOperator: BinaryOperator? {
+        guard case .symbol(let s) = current.kind else { return nil }
+        switch s {
+        case .plusAssign: return .add
+        case .minusAssign: return .subtract
+        case .starAssign: return .multiply
+        case .slashAssign: return .divide
+        default: return nil
+        }
+    }
+
+    /// `name[items] = value`, `name[items] op= value` or `name op= value` (an `Update`).
+    private func update(_ target: Expr, op: BinaryOperator?, value: Expr, _ symbol: Token,
+                        _ range: SourceRange) throws(Diagnostic) -> Stmt {
+        var items: [IndexItem]? = nil
+        var base = target
+        if case .index(let b, let i) = target.kind {
+            base = b
+            items = i
+        }
+        guard case .name(let name) = base.kind else { throw notAssignable(target, symbol) }
+        let update = Update(name: name, nameRange: base.range, items: items, targetRange: target.range, op: op, value: value)
+        return Stmt(kind: .update(update), range: range, silenced: false)
+    }
+
     private func notAssignable(_ target: Expr, _ equals: Token) -> Diagnostic {
         let hint: String
         if case .index = target.kind {
-            hint = "tensors are not changed in place; build a new one (e.g. with `where` or `concat`)"
+            hint = "assign to an index of a variable, all at once (`x[0, 1] = v`, not `x[0][1] = v`)"
+        } else if case .symbol(let s) = equals.kind, s != .assign {
+            hint = "`\(s.rawValue)` changes a variable (`x \(s.rawValue) 1`) or an index of one (`x[0] \(s.rawValue) 1`)"
         } else {
             hint = "assign to a name (`x = …`), to names (`h, c = …`), or define a function (`f(x) = …`)"
         }
@@ -284,6 +319,7 @@ struct Parser {
                     case .single(let x): height = max(height, x.height)
                     case .slice(let a, let b, let c, _):
                         height = max(height, a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
+                    case .newAxis, .ellipsis: break
                     }
                 }
                 e = try checked(Expr(.index(e, items), span(from: start), height: height + 1))
@@ -325,6 +361,9 @@ struct Parser {
             return try block(after: nil)
         case .keyword(.if):
             return try conditional()
+        case .keyword(.newAxis):
+            throw Diagnostic(.syntax, "`None` is a new axis and is written only inside an index (`x[None, :]`)",
+                             source, token.range)
         case .keyword(let k) where k == .for || k == .while || k == .explain:
             throw Diagnostic(.syntax, "`\(k.rawValue)` starts a statement and cannot be used inside an expression",
                              source, token.range, atEnd: false)
@@ -444,6 +483,16 @@ struct Parser {
         var items: [IndexItem] = []
         repeat {
             if check(.rightBracket) { break }
+            if check(.keyword(.newAxis)) {
+                items.append(.newAxis(current.range))
+                advance()
+                continue
+            }
+            if check(.closedRange), peekKind(1) == .symbol(.comma) || peekKind(1) == .symbol(.rightBracket) {
+                items.append(.ellipsis(current.range))
+                advance()
+                continue
+            }
             let start = current.range.start
             var startExpr: Expr? = nil
             if !check(.colon) { startExpr = try expression() }
@@ -550,6 +599,7 @@ extension Stmt {
             case .value(let v): return max(v.height, body.height)
             }
         case .whileLoop(let c, let b): return max(c.height, b.height)
+        case .update(let u): return u.value.height
         }
     }
 }

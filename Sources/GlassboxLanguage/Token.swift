@@ -25,6 +25,8 @@ public struct Token: Equatable, Sendable {
 /// Reserved words. They cannot be used as names.
 public enum Keyword: String, CaseIterable, Sendable {
     case `for`, `in`, `if`, `else`, `while`, explain
+    /// `None` inside an index: a new axis of size 1 (`x[None, :]`), as in NumPy.
+    case newAxis = "None"
 }
 
 /// Operators and punctuation.
@@ -32,6 +34,8 @@ public enum Symbol: String, CaseIterable, Sendable {
     case plus = "+", minus = "-", star = "*", slash = "/", at = "@", caret = "^"
     case quote = "'"
     case assign = "="
+    /// Compound assignment: `x += e` rebinds `x` to `x + e` (also on an index, `x[i] += e`).
+    case plusAssign = "+=", minusAssign = "-=", starAssign = "*=", slashAssign = "/="
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
     case leftBrace = "{", rightBrace = "}"
@@ -41,7 +45,8 @@ public enum Symbol: String, CaseIterable, Sendable {
     /// A line that ends with one of these continues on the next line (`x = 1 +` ⏎ `2`).
     var continuesLine: Bool {
         switch self {
-        case .plus, .minus, .star, .slash, .at, .caret, .assign, .equal, .notEqual, .less,
+        case .plus, .minus, .star, .slash, .at, .caret, .assign, .plusAssign, .minusAssign, .starAssign,
+             .slashAssign, .equal, .notEqual, .less,
              .lessEqual, .greater, .greaterEqual, .comma, .colon, .dot, .closedRange, .halfOpenRange,
              .leftParen, .leftBracket, .leftBrace:
             return true

@@ -51,6 +51,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     // Data
     case multinomial, randperm
     case oneHot = "one_hot"
+    // Indexing as NumPy (Ops+Indexing.swift, Ops+IndexPut.swift)
+    case maskedSelect = "masked_select", indexPut = "index_put"
 
     /// The language's spelling: `add`, `lstm_cell`, `log_softmax`.
     public var name: String { rawValue }
@@ -163,6 +165,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .cumsum: return .cumsum
         case .cumprod: return .cumprod
         case .diagonal: return .diagonal
+        case .maskedSelect: return .maskedSelect
+        case .indexPut: return .indexPut
         }
     }
 }

@@ -8,6 +8,10 @@ public enum IndexSpec: Equatable, Sendable {
     /// `start:stop:step` with NumPy's rules (nil = default; negative start/stop count from the
     /// end; a negative step walks backwards; step 0 is an error). Keeps the axis.
     case slice(start: Int?, stop: Int?, step: Int?)
+    /// `None` — a new axis of size 1 here (NumPy `np.newaxis`); consumes no axis of the input.
+    case newAxis
+    /// `...` — as many `:` as the other entries leave axes (at most one per index).
+    case ellipsis
 
     /// `:` — the whole axis.
     public static let all = IndexSpec.slice(start: nil, stop: nil, step: nil)
@@ -140,8 +144,9 @@ extension OpSpec {
 }
 
 extension Ops {
-    /// `x[s₀, s₁, …]` with NumPy's basic indexing: integers pick (and drop the axis), slices keep it;
-    /// missing trailing specs mean `:`. Always a view. Backward scatters the gradient into zeros.
+    /// `x[s₀, s₁, …]` with NumPy's basic indexing: integers pick (and drop the axis), slices keep it,
+    /// `None` inserts an axis of size 1, `...` stands for every axis the others leave; missing
+    /// trailing specs mean `:`. Always a view. Backward scatters the gradient into zeros.
     public static func index(_ x: Tensor, _ specs: [IndexSpec]) throws -> Tensor {
         let name = Op.index.name
         let view = try viewGeometry(shape: x.shape, strides: x.strides, offset: x.offset, specs, op: name)
@@ -163,27 +168,47 @@ extension Ops {
     /// Shape, strides and offset of `x[specs]` for a tensor laid out by (`shape`, `strides`, `offset`).
     static func viewGeometry(shape: [Int], strides: [Int], offset: Int, _ specs: [IndexSpec], op: String) throws
         -> (shape: [Int], strides: [Int], offset: Int) {
-        guard specs.count <= shape.count else {
-            throw TensorError.invalidArgument(op: op, message: "too many indices (\(specs.count)) for a rank-\(shape.count) tensor")
-        }
-        var outShape: [Int] = [], outStrides: [Int] = [], position = offset
-        for axis in 0..<shape.count {
-            let spec = axis < specs.count ? specs[axis] : IndexSpec.all
-            let n = shape[axis]
+        let expanded = try expandEllipsis(specs, rank: shape.count, op: op)
+        var outShape: [Int] = [], outStrides: [Int] = [], position = offset, axis = 0
+        for spec in expanded {
             switch spec {
+            case .newAxis:
+                outShape.append(1)
+                outStrides.append(0)
+                continue
+            case .ellipsis:
+                continue  // expanded into `:` above
             case .index(let i):
-                position += try Shape.normalizeIndex(i, size: n, axis: axis, op: op) * strides[axis]
+                position += try Shape.normalizeIndex(i, size: shape[axis], axis: axis, op: op) * strides[axis]
             case let .slice(start, stop, step):
                 let s = step ?? 1
                 guard s != 0 else { throw TensorError.invalidArgument(op: op, message: "slice step cannot be 0") }
-                let (first, length) = sliceRange(start: start, stop: stop, step: s, size: n)
+                let (first, length) = sliceRange(start: start, stop: stop, step: s, size: shape[axis])
                 if length > 0 { position += first * strides[axis] }
                 outShape.append(length)
                 // with two or more elements |step| < size, so the product cannot overflow
                 outStrides.append(length > 1 ? strides[axis] * s : strides[axis])
             }
+            axis += 1
         }
         return (outShape, outStrides, position)
+    }
+
+    /// `specs` with the `...` replaced by as many `:` as the axes the other entries leave, and `:`
+    /// appended for any axes still missing, so that every axis of a rank-`rank` tensor has an
+    /// entry (`.newAxis` entries stay where they are and take no axis).
+    static func expandEllipsis(_ specs: [IndexSpec], rank: Int, op: String) throws -> [IndexSpec] {
+        let taking = specs.filter { $0 != .newAxis && $0 != .ellipsis }.count
+        guard taking <= rank else {
+            throw TensorError.invalidArgument(op: op, message: "too many indices (\(taking)) for a rank-\(rank) tensor")
+        }
+        let ellipses = specs.filter { $0 == .ellipsis }.count
+        guard ellipses <= 1 else {
+            throw TensorError.invalidArgument(op: op, message: "an index can have only one `...`")
+        }
+        let fill = [IndexSpec](repeating: .all, count: rank - taking)
+        guard let e = specs.firstIndex(of: .ellipsis) else { return specs + fill }
+        return Array(specs[..<e]) + fill + Array(specs[(e + 1)...])
     }
 
     /// NumPy's slice rules (`PySlice_AdjustIndices`): the first index and the number of elements.

@@ -103,7 +103,7 @@ final class ParserTests: XCTestCase {
     func testSyntaxErrors() {
         XCTAssertEqual(syntaxError("x = 1 2")?.message,
                        "unexpected a number after the end of a statement; separate statements with a newline or `;`")
-        XCTAssertEqual(syntaxError("x[0] = 1")?.kind, .syntax)
+        XCTAssertEqual(syntaxError("x[0][1] = 1")?.kind, .syntax)
         XCTAssertEqual(syntaxError("f(1) = 2")?.message, "a parameter must be a name (`f(x, y) = …`)")
         XCTAssertEqual(syntaxError("f(x, x) = 2")?.message, "parameter `x` appears twice")
         XCTAssertEqual(syntaxError("f(a=1, 2)")?.message, "positional arguments must come before keyword arguments")

@@ -66,6 +66,9 @@ final class OpSpecTests: XCTestCase {
         terms += [try Ops.take(W, Tensor(shape: [3], data: [2, 0, 2])), try Ops.sum(h, axis: 0), try Ops.mean(h), try Ops.variance(h)]
         terms += [try Ops.max(h, axis: 1), try Ops.min(h), try Ops.softmax(h), try Ops.logSoftmax(h), try Ops.logsumexp(h)]
         terms += [try Ops.concat([h, h]), try Ops.stack([h, h])]
+        terms += [try Ops.maskedSelect(h, Ops.greater(h, Tensor(scalar: 0))),
+                  try Ops.indexPut(h, [.index(0), .tensor(Tensor(shape: [2], data: [2, 0]))],
+                                   Ops.index(v, [.slice(start: 1, stop: nil, step: nil)]))]
         terms.append(try Ops.crossEntropy(h, Tensor(shape: [2], data: [0, 2])))
         terms.append(try Ops.rnnCell(x, Ops.zeros([2, 3]), W, W, v, v))
         let (h1, c1) = try Ops.lstmCell(x, Ops.zeros([2, 1]), Ops.zeros([2, 1]), Ops.param(Ops.randn([4, 3])),

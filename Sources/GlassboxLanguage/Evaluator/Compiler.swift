@@ -62,7 +62,38 @@ struct Compiler {
             return WhileNode(try expression(condition), try expression(body), s.range)
         case .explain(let e):
             return ExplainNode(try expression(e), s.range)
+        case .update(let u):
+            return try update(u, s.range)
         }
+    }
+
+    /// `x[items] = e`, `x[items] op= e`, `x op= e`: the variable is rebound to a new tensor (value
+    /// semantics); `x op= e` is `x = x op e`.
+    private mutating func update(_ u: Update, _ range: SourceRange) throws(Diagnostic) -> Node {
+        let t = target(u.name)
+        let current = try expression(Expr(.name(u.name), u.nameRange))
+        let value = try expression(u.value)
+        guard let items = u.items else {
+            // A compound assignment of a whole variable: `op` carries its own errors and explain label.
+            guard let op = u.op else { return Assign.make(t, value, copies: isConstantTensor(value), range) }
+            return Assign.make(t, BinaryNode.make(op, current, value, range), copies: false, range)
+        }
+        return UpdateNode(t, current, try indexItems(items), text: source.text(of: u.targetRange), op: u.op, value, range)
+    }
+
+    private mutating func indexItems(_ items: [IndexItem]) throws(Diagnostic) -> [IndexNode.Item] {
+        var compiled: [IndexNode.Item] = []
+        for item in items {
+            switch item {
+            case .single(let x):
+                compiled.append(.single(try expression(x)))
+            case .slice(let a, let b, let s, let r):
+                compiled.append(.slice(try optional(a), try optional(b), try optional(s), r))
+            case .newAxis(let r): compiled.append(.newAxis(r))
+            case .ellipsis(let r): compiled.append(.ellipsis(r))
+            }
+        }
+        return compiled
     }
 
     private mutating func define(_ decl: FunctionDecl, _ range: SourceRange) throws(Diagnostic) -> Node {
@@ -125,16 +156,7 @@ struct Compiler {
             return CallNode(f, nodes, labels: arguments.map(\.label), labelRanges: arguments.map(\.labelRange), e.range)
         case .index(let base, let items):
             let b = try expression(base)
-            var compiled: [IndexNode.Item] = []
-            for item in items {
-                switch item {
-                case .single(let x):
-                    compiled.append(.single(try expression(x)))
-                case .slice(let a, let b, let s, let r):
-                    compiled.append(.slice(try optional(a), try optional(b), try optional(s), r))
-                }
-            }
-            return IndexNode(b, compiled, e.range)
+            return IndexNode(b, try indexItems(items), e.range)
         case .attribute(let base, let name, let nameRange):
             return AttributeNode(try expression(base), name, nameRange, e.range)
         case .transpose(let x):
@@ -190,6 +212,7 @@ struct Compiler {
             switch s.kind {
             case .assign(let targets, _): names.append(contentsOf: targets.map(\.name))
             case .forLoop(let v, _, _, _): names.append(v)
+            case .update(let u): names.append(u.name)
             default: break
             }
         }
@@ -234,13 +257,7 @@ struct Compiler {
             for a in args { visitExpressions(a.value, body) }
         case .index(let b, let items):
             visitExpressions(b, body)
-            for item in items {
-                switch item {
-                case .single(let x): visitExpressions(x, body)
-                case .slice(let a, let b2, let c, _):
-                    for x in [a, b2, c].compactMap({ $0 }) { visitExpressions(x, body) }
-                }
-            }
+            visitItems(items, body)
         case .block(let statements):
             for s in statements { visitStatement(s, body) }
         case .conditional(let c, let t, let o):
@@ -249,8 +266,23 @@ struct Compiler {
         }
     }
 
+    private static func visitItems(_ items: [IndexItem], _ body: (Expr) -> Void) {
+        for item in items {
+            switch item {
+            case .single(let x): visitExpressions(x, body)
+            case .slice(let a, let b, let c, _):
+                for x in [a, b, c].compactMap({ $0 }) { visitExpressions(x, body) }
+            case .newAxis, .ellipsis: break
+            }
+        }
+    }
+
     private static func visitStatement(_ s: Stmt, _ body: (Expr) -> Void) {
         switch s.kind {
+        case .update(let u):
+            body(Expr(.name(u.name), u.nameRange))
+            if let items = u.items { visitItems(items, body) }
+            visitExpressions(u.value, body)
         case .expression(let e), .assign(_, let e), .explain(let e): visitExpressions(e, body)
         case .function(let f): visitExpressions(f.body, body)
         case .forLoop(_, _, let seq, let b):

@@ -2,11 +2,21 @@ import GlassboxTensors
 
 // MARK: - Indexing
 
-/// `x[0, 1:3]`, `x[:, -1]`, `x[::2]` on tensors (views, NumPy rules); `t[0]`, `t[1:]` on tuples.
+/// `x[0, 1:3]`, `x[:, -1]`, `x[::2]`, `x[..., None]` on tensors (views, NumPy rules), `x[x > 0]`
+/// (a mask) and `x[idx]` (a tensor of indices); `t[0]`, `t[1:]` on tuples.
 final class IndexNode: Node {
     enum Item {
         case single(Node)
         case slice(Node?, Node?, Node?, SourceRange)
+        case newAxis(SourceRange)
+        case ellipsis(SourceRange)
+
+        var range: SourceRange {
+            switch self {
+            case .single(let n): return n.range
+            case .slice(_, _, _, let r), .newAxis(let r), .ellipsis(let r): return r
+            }
+        }
     }
     let base: Node
     let items: [Item]
@@ -22,26 +32,16 @@ final class IndexNode: Node {
         let v = try base.eval(c)
         switch v {
         case .tensor(let x):
-            var specs: [IndexSpec] = []
-            specs.reserveCapacity(items.count)
-            for item in items {
-                switch item {
-                case .single(let n):
-                    specs.append(.index(try integer(n, c)))
-                case .slice(let a, let b, let s, let r):
-                    let step = try s.map { try integer($0, c) }
-                    if step == 0 { throw RuntimeError(.value, "a slice step cannot be 0", r) }
-                    specs.append(.slice(start: try a.map { try integer($0, c) }, stop: try b.map { try integer($0, c) },
-                                        step: step))
-                }
-            }
+            let arguments = try IndexNode.arguments(items, c)
             c.willRunOp(range)
-            do { return .tensor(try Ops.index(x, specs)) } catch { throw RuntimeError.from(error, at: range) }
+            do { return .tensor(try Ops.indexed(x, arguments)) } catch { throw RuntimeError.from(error, at: range) }
         case .tuple(let t):
             guard items.count == 1 else {
                 throw RuntimeError(.index, "a tuple takes one index, got \(items.count)", range)
             }
             switch items[0] {
+            case .newAxis(let r), .ellipsis(let r):
+                throw RuntimeError(.index, "`None` and `...` index tensors, not tuples", r)
             case .single(let n):
                 let i = try integer(n, c)
                 let j = i < 0 ? i + t.count : i
@@ -75,17 +75,51 @@ final class IndexNode: Node {
         }
     }
 
+    /// The entries of a tensor index, evaluated: a number is a position, a tensor of rank ≥ 1 a
+    /// mask or a tensor of indices (`Ops.indexed` tells which), as NumPy reads them.
+    static func arguments(_ items: [Item], _ c: Context) throws -> [IndexArgument] {
+        var out: [IndexArgument] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case .single(let n):
+                let v = try n.eval(c)
+                if case .tensor(let t) = v, t.rank >= 1 {
+                    out.append(.tensor(t))
+                } else {
+                    out.append(.spec(.index(try whole(v, n.range))))
+                }
+            case .slice(let a, let b, let s, let r):
+                let step = try s.map { try whole($0, c) }
+                if step == 0 { throw RuntimeError(.value, "a slice step cannot be 0", r) }
+                out.append(.spec(.slice(start: try a.map { try whole($0, c) }, stop: try b.map { try whole($0, c) },
+                                        step: step)))
+            case .newAxis: out.append(.spec(.newAxis))
+            case .ellipsis: out.append(.spec(.ellipsis))
+            }
+        }
+        return out
+    }
+
     private func integer(_ n: Node, _ c: Context) throws -> Int {
-        let v = try n.eval(c)
+        try IndexNode.whole(try n.eval(c), n.range)
+    }
+
+    private static func whole(_ n: Node, _ c: Context) throws -> Int {
+        try whole(try n.eval(c), n.range)
+    }
+
+    /// A position or slice bound: one whole number.
+    private static func whole(_ v: Value, _ range: SourceRange) throws -> Int {
         guard case .tensor(let t) = v else {
-            throw RuntimeError(.type, "an index must be a whole number, got a \(v.typeName)", n.range)
+            throw RuntimeError(.type, "an index must be a whole number, got a \(v.typeName)", range)
         }
         guard let x = t.scalarValue else {
-            throw RuntimeError(.index, "an index must be a single whole number, got a tensor of shape " +
-                               "\(shapeText(t.shape)) (indexing with tensors is not supported)", n.range)
+            throw RuntimeError(.index, "an index must be a single whole number here, got a tensor of shape " +
+                               "\(shapeText(t.shape))", range)
         }
         guard let i = wholeNumber(x) else {
-            throw RuntimeError(.index, "an index must be a whole number, got \(ValueFormatter().number(x))", n.range)
+            throw RuntimeError(.index, "an index must be a whole number, got \(ValueFormatter().number(x))", range)
         }
         return i
     }

@@ -64,7 +64,7 @@ def protocol_suite() -> type:
         supported_history_operations = ("tail", "range", "search")
         code_inspect_sample = "softmax"
         completion_samples = [
-            {"text": "sof", "matches": {"softmax"}},
+            {"text": "softm", "matches": {"softmax"}},
             {"text": "log_s", "matches": {"log_softmax"}},
             {"text": "zeros(3).sh", "matches": {"shape"}},
         ]
