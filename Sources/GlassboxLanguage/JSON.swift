@@ -15,7 +15,7 @@ public enum JSON {
     public static func cellValue(_ value: Value, cell: Int) -> String? {
         switch value {
         case .none: return nil
-        case .explanation(let e): return "{\"cell\": \(cell), \"trace\": \(trace(e))\(truncated(e))}"
+        case .explanation(let e): return traceLine(cell: cell, steps: traceSteps(e), cut: traceCut(e))
         default: return "{\"cell\": \(cell), \"value\": \(self.value(value))}"
         }
     }
@@ -36,7 +36,7 @@ public enum JSON {
         case .tuple(let t): return "{\"tuple\": [" + t.items.map { self.value($0) }.joined(separator: ", ") + "]}"
         case .function(let f): return "{\"function\": \(string(f.signature))}"
         case .object(let o): return o.json
-        case .explanation(let e): return "{\"trace\": \(trace(e))}"
+        case .explanation(let e): return "{\"trace\": \(trace(traceSteps(e)))}"
         case .plot(let p): return plot(p)
         case .none: return "null"
         }
@@ -54,34 +54,6 @@ public enum JSON {
     }
 
     static let maxEmptyBrackets = 100_000
-
-    /// The recorded steps of `explain`, one object per op: the op's name as `step`, the source
-    /// text that ran it as `formula` (walkthroughs supply real formulas), and its first output.
-    /// Backward nodes are `∂op` steps whose value is the first gradient they pass on.
-    public static func trace(_ e: Explanation) -> String {
-        var items: [String] = []
-        for ev in e.events {
-            switch ev.event {
-            case .op(let op):
-                let v = op.outputs.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string(op.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
-            case .backwardStart(_, let seed):
-                items.append("{\"step\": \"backward\", \"formula\": \(string(ev.text)), \"value\": \(tensor(seed))}")
-            case .backward(let b):
-                let v = b.inputGradients.compactMap { $0 }.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string("∂" + b.op)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
-            }
-        }
-        return "[" + items.joined(separator: ", ") + "]"
-    }
-
-    /// `, "truncated": {"after_step": 100000, "reason": "events", "limit": 100000, "unrecorded": 5}` when
-    /// the recording was cut short (after_step counts the trace's items); empty otherwise.
-    public static func truncated(_ e: Explanation) -> String {
-        guard let cut = e.truncation else { return "" }
-        return ", \"truncated\": {\"after_step\": \(cut.recorded), \"reason\": \(string(cut.reason.rawValue)), " +
-            "\"limit\": \(cut.limit), \"unrecorded\": \(cut.unrecorded), \"message\": \(string(cut.limitText))}"
-    }
 
     /// `{"plot": {"kind": "line", "x": […], "y": [[…]]}}` or
     /// `{"plot": {"kind": "heatmap", "shape": [r, c], "data": [[…]]}}`, with `"title"` when given.
@@ -125,25 +97,6 @@ public enum JSON {
         return x.description
     }
 
-    /// A JSON string literal.
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (`ValueFormatter.literal`, the one string-literal writer).
+    public static func string(_ s: String) -> String { ValueFormatter.literal(s, json: true) }
 }
