@@ -69,9 +69,12 @@ public struct AttributeTable<Base>: Sendable {
 /// messages), so that an attribute's getter can point its errors at the right place.
 public struct AttributeAccess {
     public let range: SourceRange
-    /// `x` for `x.grad`; nil when the base is not a plain name (`f(x).grad`).
-    public let baseName: String?
+    /// The expression before the dot; its name is looked up only when a message needs it.
+    let base: Node?
     let context: Context?
+
+    /// `x` for `x.grad`; nil when the base is not a plain name (`f(x).grad`).
+    public var baseName: String? { (base as? GlobalGet)?.slot.name ?? (base as? LocalGet)?.name }
 
     /// Tells a running `explain` that an op is about to run for this attribute (`x.T`).
     func willRunOp() { context?.willRunOp(range) }

@@ -126,7 +126,7 @@ final class AttributeNode: Node {
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
         let v = try base.eval(c)
-        let access = AttributeAccess(range: range, baseName: baseName, context: c)
+        let access = AttributeAccess(range: range, base: base, context: c)
         switch v {
         case .tensor(let x):
             guard let attribute = Value.tensorAttributes[name] else { throw unknown(v, Value.tensorAttributes.names) }
@@ -138,9 +138,6 @@ final class AttributeNode: Node {
             throw unknown(v, [])
         }
     }
-
-    /// `x` for `x.grad`, for messages; nil when the base is not a plain name.
-    private var baseName: String? { (base as? GlobalGet)?.slot.name ?? (base as? LocalGet)?.name }
 
     private func unknown(_ v: Value, _ known: [String]) -> RuntimeError {
         if known.isEmpty {
