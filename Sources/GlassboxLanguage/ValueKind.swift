@@ -19,8 +19,9 @@ public protocol ValueKind: AnyObject {
     var json: String { get }
     /// The attributes `x.name` reads, with their one-line docs.
     static var attributes: AttributeTable<Self> { get }
-    /// `x[key]`. A kind that cannot be indexed throws `RuntimeError.notIndexable(typeName, at:)`.
-    func element(_ key: Value, at range: SourceRange) throws -> Value
+    /// `x[key]`. A kind that cannot be indexed throws
+    /// `RuntimeError.notIndexable(typeName, at: access.baseRange)`.
+    func element(_ key: Value, _ access: IndexAccess) throws -> Value
     /// What `:vars` shows in its shape column (a count, a size); empty when there is nothing to say.
     var variablesSummary: String { get }
 }
@@ -78,6 +79,13 @@ public struct AttributeAccess {
 
     /// Tells a running `explain` that an op is about to run for this attribute (`x.T`).
     func willRunOp() { context?.willRunOp(range) }
+}
+
+/// Where `x[key]` is in the source: errors about the key point at `keyRange`, errors about `x`
+/// (it cannot be indexed) at `baseRange`.
+public struct IndexAccess {
+    public let keyRange: SourceRange
+    public let baseRange: SourceRange
 }
 
 // MARK: - Values of any kind

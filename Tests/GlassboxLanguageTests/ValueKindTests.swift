@@ -18,11 +18,11 @@ final class Bag: ValueKind {
         Attribute("count", "how many numbers the bag holds") { bag, _ in .number(Float(bag.items.count)) },
         Attribute("total", "their sum") { bag, _ in .number(bag.items.values.reduce(0, +)) },
     ])
-    func element(_ key: Value, at range: SourceRange) throws -> Value {
+    func element(_ key: Value, _ access: IndexAccess) throws -> Value {
         guard case .string(let name) = key else {
-            throw RuntimeError(.type, "a bag is indexed by a name, got a \(key.typeName)", range)
+            throw RuntimeError(.type, "a bag is indexed by a name, got a \(key.typeName)", access.keyRange)
         }
-        guard let x = items[name] else { throw RuntimeError(.index, "the bag holds no `\(name)`", range) }
+        guard let x = items[name] else { throw RuntimeError(.index, "the bag holds no `\(name)`", access.keyRange) }
         return .number(x)
     }
     var variablesSummary: String { countText(items.count, "number") }
@@ -67,5 +67,6 @@ final class ValueKindTests: XCTestCase {
         XCTAssertEqual(s.value(of: "W")?.attributeDocs.map(\.name), ["shape", "T", "grad", "rank", "size"])
         XCTAssertEqual(show("W.rank + W.size", in: s), "3")
         XCTAssertEqual(show("opt[0]", in: s), "error: a optimizer cannot be indexed; only tensors and tuples can")
+        XCTAssertEqual(failure("opt[0]", in: s).map { $0.source.text(of: $0.range) }, "opt", "the caret is under what cannot be indexed")
     }
 }

@@ -69,7 +69,8 @@ final class IndexNode: Node {
                 throw RuntimeError(.index, "a \(o.typeName) takes one index, not a slice or several", range)
             }
             let key = try n.eval(c)
-            do { return try o.element(key, at: n.range) } catch { throw RuntimeError.from(error, at: n.range) }
+            do { return try o.element(key, IndexAccess(keyRange: n.range, baseRange: base.range)) }
+            catch { throw RuntimeError.from(error, at: n.range) }
         default:
             throw RuntimeError(.type, "a \(v.typeName) cannot be indexed; only tensors and tuples can", base.range)
         }

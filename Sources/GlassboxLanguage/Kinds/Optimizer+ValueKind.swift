@@ -25,8 +25,8 @@ extension Optimizer: ValueKind {
         Attribute("lr", "the learning rate") { o, _ in .number(o.lr) },
     ])
 
-    public func element(_ key: Value, at range: SourceRange) throws -> Value {
-        throw RuntimeError.notIndexable(typeName, at: range)
+    public func element(_ key: Value, _ access: IndexAccess) throws -> Value {
+        throw RuntimeError.notIndexable(typeName, at: access.baseRange)
     }
 
     /// The `:vars` row of an optimizer leaves the shape column empty.
