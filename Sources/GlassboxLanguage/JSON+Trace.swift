@@ -41,28 +41,29 @@ extension JSON {
 
     /// The line `--json` prints for a cell whose value is a trace.
     public static func traceLine(cell: Int, steps: [TraceStep], cut: TraceCut?) -> String {
-        "{\"cell\": \(cell), \"trace\": \(trace(steps))\(cut.map(truncated) ?? "")}"
+        var fields: [(String, JSONValue)] = [("cell", .number(Double(cell))), ("trace", trace(steps))]
+        if let cut { fields.append(("truncated", truncated(cut))) }
+        return JSONValue.object(fields).line
     }
 
     /// The array of steps.
-    public static func trace(_ steps: [TraceStep]) -> String {
-        "[" + steps.map(item).joined(separator: ", ") + "]"
+    public static func trace(_ steps: [TraceStep]) -> JSONValue {
+        .array(steps.map { s in
+            var fields: [(String, JSONValue)] = [("step", .string(s.name)), ("formula", .string(s.formula)),
+                                                 ("value", s.value.map(tensor) ?? .null)]
+            if let source = s.source { fields.append(("source", .string(source))) }
+            if let group = s.group { fields.append(("group", .string(group))) }
+            return .object(fields)
+        })
     }
 
-    static func item(_ s: TraceStep) -> String {
-        var out = "{\"step\": \(string(s.name)), \"formula\": \(string(s.formula)), \"value\": "
-        out += s.value.map(tensor) ?? "null"
-        if let source = s.source { out += ", \"source\": \(string(source))" }
-        if let group = s.group { out += ", \"group\": \(string(group))" }
-        return out + "}"
-    }
-
-    /// `, "truncated": {…}`.
-    static func truncated(_ cut: TraceCut) -> String {
-        var out = ", \"truncated\": {\"after_step\": \(cut.afterStep), \"reason\": \(string(cut.reason))"
-        if let limit = cut.limit { out += ", \"limit\": \(limit)" }
-        if let unrecorded = cut.unrecorded { out += ", \"unrecorded\": \(unrecorded)" }
-        return out + ", \"message\": \(string(cut.message))}"
+    /// `{"after_step": …, "reason": …, "limit": …, "unrecorded": …, "message": …}`.
+    static func truncated(_ cut: TraceCut) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("after_step", .number(Double(cut.afterStep))), ("reason", .string(cut.reason))]
+        if let limit = cut.limit { fields.append(("limit", .number(Double(limit)))) }
+        if let unrecorded = cut.unrecorded { fields.append(("unrecorded", .number(Double(unrecorded)))) }
+        fields.append(("message", .string(cut.message)))
+        return .object(fields)
     }
 
     // MARK: Steps of a bare recording

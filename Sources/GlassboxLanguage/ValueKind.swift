@@ -14,9 +14,8 @@ public protocol ValueKind: AnyObject {
     var typeName: String { get }
     /// How the notebook shows it (`Out[n]`, `print`).
     func text(_ formatter: ValueFormatter) -> String
-    /// Its `--json` form: one JSON value (`JSON.string`, `JSON.number` and `JSON.tensor` write
-    /// the pieces).
-    var json: String { get }
+    /// Its `--json` form (`JSON.tensor` writes a tensor inside it).
+    var json: JSONValue { get }
     /// The attributes `x.name` reads, with their one-line docs.
     static var attributes: AttributeTable<Self> { get }
     /// `x[key]`. A kind that cannot be indexed throws

@@ -27,7 +27,7 @@ public enum TraceJSON {
     }
 
     /// The array of steps.
-    public static func trace(_ w: Walkthrough) -> String { JSON.trace(steps(w)) }
+    public static func trace(_ w: Walkthrough) -> String { JSON.trace(steps(w)).line }
 
     static func steps(_ w: Walkthrough) -> [JSON.TraceStep] {
         w.steps.map { s in

@@ -13,7 +13,7 @@ final class Bag: ValueKind {
     func text(_ formatter: ValueFormatter) -> String {
         "bag(" + items.keys.sorted().map { "\($0)=\(formatter.number(items[$0] ?? 0))" }.joined(separator: ", ") + ")"
     }
-    var json: String { "{\"bag\": \(items.count)}" }
+    var json: JSONValue { .object([("bag", .number(Double(items.count)))]) }
     static let attributes = AttributeTable<Bag>([
         Attribute("count", "how many numbers the bag holds") { bag, _ in .number(Float(bag.items.count)) },
         Attribute("total", "their sum") { bag, _ in .number(bag.items.values.reduce(0, +)) },

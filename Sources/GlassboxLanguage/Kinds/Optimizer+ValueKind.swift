@@ -18,7 +18,7 @@ extension Optimizer: ValueKind {
     }
 
     /// `{"optimizer": "adam", "t": 3}`
-    public var json: String { "{\"optimizer\": \(JSON.string(kind.rawValue)), \"t\": \(t)}" }
+    public var json: JSONValue { .object([("optimizer", .string(kind.rawValue)), ("t", .number(Double(t)))]) }
 
     public static let attributes = AttributeTable<Optimizer>([
         Attribute("t", "the number of steps taken") { o, _ in .number(Float(o.t)) },
