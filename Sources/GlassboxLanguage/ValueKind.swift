@@ -36,6 +36,18 @@ extension ValueKind {
     func attribute(_ name: String, _ access: AttributeAccess) throws -> Value? {
         try Self.attributes[name]?.get(self, access)
     }
+
+    /// The getter of attribute `name` for any object of this kind, or nil when it has none; the
+    /// evaluator keeps it, so the table is searched once per place in the program.
+    static func erasedAttribute(_ name: String) -> ((any ValueKind, AttributeAccess) throws -> Value)? {
+        guard let attribute = attributes[name] else { return nil }
+        return { object, access in
+            guard let typed = object as? Self else {
+                throw RuntimeError(.runtime, "`.\(name)` was read from a \(object.typeName) as if it were a \(Self.self)", access.range)
+            }
+            return try attribute.get(typed, access)
+        }
+    }
 }
 
 // MARK: - Attributes as data

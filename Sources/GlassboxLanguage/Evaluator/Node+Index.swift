@@ -116,6 +116,12 @@ final class AttributeNode: Node {
     let base: Node
     let name: String
     let nameRange: SourceRange
+    /// The tensor attribute of this name, looked up once: the name is fixed where the node is.
+    private lazy var tensorAttribute: Attribute<Tensor>? = Value.tensorAttributes[name]
+    /// The kind of object last read here and its getter, so that a loop reading `opt.t` looks
+    /// the attribute up once instead of searching the table (in generic code) every time.
+    private var cachedKind: ObjectIdentifier?
+    private var cachedGetter: ((any ValueKind, AttributeAccess) throws -> Value)?
 
     init(_ base: Node, _ name: String, _ nameRange: SourceRange, _ range: SourceRange) {
         self.base = base
@@ -130,11 +136,16 @@ final class AttributeNode: Node {
         let access = AttributeAccess(range: range, base: base, context: c)
         switch v {
         case .tensor(let x):
-            guard let attribute = Value.tensorAttributes[name] else { throw unknown(v, Value.tensorAttributes.names) }
+            guard let attribute = tensorAttribute else { throw unknown(v, Value.tensorAttributes.names) }
             return try attribute.get(x, access)
         case .object(let o):
-            guard let value = try o.attribute(name, access) else { throw unknown(v, o.attributeNames) }
-            return value
+            let kind = ObjectIdentifier(type(of: o))
+            if kind != cachedKind {
+                cachedGetter = type(of: o).erasedAttribute(name)
+                cachedKind = kind
+            }
+            guard let get = cachedGetter else { throw unknown(v, o.attributeNames) }
+            return try get(o, access)
         default:
             throw unknown(v, [])
         }
