@@ -32,11 +32,6 @@ extension ValueKind {
     /// Each attribute's name and one-line doc, for `?name`.
     public var attributeDocs: [(name: String, summary: String)] { Self.attributes.docs }
 
-    /// `x.name`, or nil when this kind has no attribute of that name.
-    func attribute(_ name: String, _ access: AttributeAccess) throws -> Value? {
-        try Self.attributes[name]?.get(self, access)
-    }
-
     /// The getter of attribute `name` for any object of this kind, or nil when it has none; the
     /// evaluator keeps it, so the table is searched once per place in the program.
     static func erasedAttribute(_ name: String) -> ((any ValueKind, AttributeAccess) throws -> Value)? {

@@ -58,6 +58,18 @@ final class ValueKindTests: XCTestCase {
         XCTAssertNil(b.object(as: Optimizer.self))
     }
 
+    /// One place in a program (a function body) may read values of different kinds in turn.
+    func testOnePlaceReadsTheAttributesOfDifferentKinds() {
+        let s = session()
+        _ = s.run("W = param([1, 2]); opt = sgd(W, lr=0.5); g(o) = o.count; h(v) = v.lr")
+        XCTAssertEqual(show("g(b)", in: s), "2")
+        XCTAssertEqual(show("g(opt)", in: s), "error: a optimizer has no attribute `.count`; a optimizer has `.t`, `.lr`")
+        XCTAssertEqual(show("g(b) + 1", in: s), "3")
+        XCTAssertEqual(show("h(opt)", in: s), "0.5")
+        XCTAssertEqual(show("h(W)", in: s), "error: a tensor has no attribute `.lr`; a tensor has `.shape`, `.T`, `.grad`, `.rank`, `.size`")
+        XCTAssertEqual(show("h(opt) * 2", in: s), "1")
+    }
+
     func testOptimizersAndTensorsReadTheirAttributeTables() {
         let s = Session()
         XCTAssertEqual(show("W = param([1, 2]); opt = adam(W, lr=0.01); opt.lr", in: s), "0.01")
