@@ -1,3 +1,4 @@
+import GlassboxLanguage
 import GlassboxLessons
 
 // MARK: - The connection file

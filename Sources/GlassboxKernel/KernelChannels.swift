@@ -1,3 +1,4 @@
+import GlassboxLanguage
 import CZeroMQ
 import GlassboxLessons
 import Synchronization

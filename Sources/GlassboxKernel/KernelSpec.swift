@@ -1,3 +1,4 @@
+import GlassboxLanguage
 import GlassboxLessons
 #if canImport(Glibc)
 import Glibc

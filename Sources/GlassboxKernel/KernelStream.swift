@@ -1,3 +1,4 @@
+import GlassboxLanguage
 import GlassboxLessons
 import GlassboxREPL
 import Synchronization

@@ -1,6 +1,6 @@
 import GlassboxTensors
 
-// MARK: - Machine-readable output (`--json`)
+// MARK: - Machine-readable output (contract: `--json`)
 
 /// One JSON object per line for each statement that yields a value:
 ///
@@ -9,141 +9,95 @@ import GlassboxTensors
 ///     {"cell": 5, "trace": [{"step": "mul", "formula": "x * 2", "value": {…}}, …]}
 ///     {"cell": 6, "error": {"message": "…", "line": 1, "column": 7, "length": 3}}
 ///
-/// Non-finite numbers are the strings "nan", "inf", "-inf".
+/// Non-finite numbers are the strings "nan", "inf", "-inf". Every record is a `JSONValue`
+/// written in its one-line style, so there is one JSON writer.
 public enum JSON {
     /// The line for a statement's value; nil for nothing (`.none`).
     public static func cellValue(_ value: Value, cell: Int) -> String? {
         switch value {
         case .none: return nil
-        case .explanation(let e): return "{\"cell\": \(cell), \"trace\": \(trace(e))\(truncated(e))}"
-        default: return "{\"cell\": \(cell), \"value\": \(self.value(value))}"
+        case .explanation(let e): return traceLine(cell: cell, steps: traceSteps(e), cut: traceCut(e))
+        default: return JSONValue.object([("cell", .number(Double(cell))), ("value", json(value))]).line
         }
     }
 
     /// The line for a failed cell. Line and column are 1-based, in characters, in the source the
     /// diagnostic points into.
     public static func cellError(_ d: Diagnostic, cell: Int) -> String {
-        "{\"cell\": \(cell), \"error\": {\"message\": \(string(d.message)), \"line\": \(d.line), " +
-            "\"column\": \(d.column), \"length\": \(d.length)}}"
+        let error = JSONValue.object([("message", .string(d.message)), ("line", .number(Double(d.line))),
+                                      ("column", .number(Double(d.column))), ("length", .number(Double(d.length)))])
+        return JSONValue.object([("cell", .number(Double(cell))), ("error", error)]).line
     }
 
+    /// The line for what `print` wrote while a cell ran.
+    public static func cellPrint(_ text: String, cell: Int) -> String {
+        JSONValue.object([("cell", .number(Double(cell))), ("print", .string(text))]).line
+    }
+
+    /// A value as JSON text (`json(_:)`).
+    public static func value(_ value: Value) -> String { json(value).line }
+
     /// A value as JSON: tensors `{"shape", "data"}` (data nested by rank; a number for rank 0),
-    /// `{"tuple": […]}`, `{"string": "…"}`, `{"function": "signature"}`, `null` for nothing.
-    public static func value(_ value: Value) -> String {
+    /// `{"tuple": […]}`, `{"string": "…"}`, `{"function": "signature"}`, an object kind's own
+    /// form, `null` for nothing.
+    public static func json(_ value: Value) -> JSONValue {
         switch value {
         case .tensor(let t): return tensor(t)
-        case .string(let s): return "{\"string\": \(string(s))}"
-        case .tuple(let t): return "{\"tuple\": [" + t.items.map { self.value($0) }.joined(separator: ", ") + "]}"
-        case .function(let f): return "{\"function\": \(string(f.signature))}"
+        case .string(let s): return .object([("string", .string(s))])
+        case .tuple(let t): return .object([("tuple", .array(t.items.map(json)))])
+        case .function(let f): return .object([("function", .string(f.signature))])
         case .object(let o): return o.json
-        case .explanation(let e): return "{\"trace\": \(trace(e))}"
+        case .explanation(let e): return .object([("trace", trace(traceSteps(e)))])
         case .plot(let p): return plot(p)
-        case .none: return "null"
+        case .none: return .null
         }
     }
 
     /// `{"shape": [2, 3], "data": [[…], […]]}`. An empty tensor with more than `maxEmptyBrackets`
     /// empty rows (`zeros(1e15, 0)`) writes `"data": []`: its shape says the rest.
-    public static func tensor(_ t: Tensor) -> String {
+    public static func tensor(_ t: Tensor) -> JSONValue {
         let data = t.toArray()
-        var out = "{\"shape\": [" + t.shape.map(String.init).joined(separator: ", ") + "], \"data\": "
-        if data.isEmpty, ValueFormatter.bracketCount(t.shape) > maxEmptyBrackets { return out + "[]}" }
+        let shape = JSONValue.array(t.shape.map { .number(Double($0)) })
+        if data.isEmpty, ValueFormatter.bracketCount(t.shape) > maxEmptyBrackets {
+            return .object([("shape", shape), ("data", .array([]))])
+        }
         var position = 0
-        nested(t.shape, 0, data, &position, &out)
-        return out + "}"
+        return .object([("shape", shape), ("data", nested(t.shape, 0, data, &position))])
     }
 
     static let maxEmptyBrackets = 100_000
 
-    /// The recorded steps of `explain`, one object per op: the op's name as `step`, the source
-    /// text that ran it as `formula` (walkthroughs supply real formulas), and its first output.
-    /// Backward nodes are `∂op` steps whose value is the first gradient they pass on.
-    public static func trace(_ e: Explanation) -> String {
-        var items: [String] = []
-        for ev in e.events {
-            switch ev.event {
-            case .op(let op):
-                let v = op.outputs.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string(op.op.name)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
-            case .backwardStart(_, let seed):
-                items.append("{\"step\": \"backward\", \"formula\": \(string(ev.text)), \"value\": \(tensor(seed))}")
-            case .backward(let b):
-                let v = b.inputGradients.compactMap { $0 }.first.map(tensor) ?? "null"
-                items.append("{\"step\": \(string("∂" + b.op.name)), \"formula\": \(string(ev.text)), \"value\": \(v)}")
-            }
-        }
-        return "[" + items.joined(separator: ", ") + "]"
-    }
-
-    /// `, "truncated": {"after_step": 100000, "reason": "events", "limit": 100000, "unrecorded": 5}` when
-    /// the recording was cut short (after_step counts the trace's items); empty otherwise.
-    public static func truncated(_ e: Explanation) -> String {
-        guard let cut = e.truncation else { return "" }
-        return ", \"truncated\": {\"after_step\": \(cut.recorded), \"reason\": \(string(cut.reason.rawValue)), " +
-            "\"limit\": \(cut.limit), \"unrecorded\": \(cut.unrecorded), \"message\": \(string(cut.limitText))}"
-    }
-
     /// `{"plot": {"kind": "line", "x": […], "y": [[…]]}}` or
     /// `{"plot": {"kind": "heatmap", "shape": [r, c], "data": [[…]]}}`, with `"title"` when given.
-    public static func plot(_ p: PlotValue) -> String {
-        func list(_ xs: [Float]) -> String { "[" + xs.map(number).joined(separator: ", ") + "]" }
-        var out = "{\"plot\": {\"kind\": \"\(p.kind.rawValue)\", "
+    public static func plot(_ p: PlotValue) -> JSONValue {
+        func list(_ xs: [Float]) -> JSONValue { .array(xs.map { .number(Double($0)) }) }
+        var fields: [(String, JSONValue)] = [("kind", .string(p.kind.rawValue))]
         switch p.kind {
         case .line:
-            out += "\"x\": \(list(p.x)), \"y\": [" + p.series.map(list).joined(separator: ", ") + "]"
+            fields += [("x", list(p.x)), ("y", .array(p.series.map(list)))]
         case .heatmap:
-            var data = ""
             var position = 0
-            nested([p.rows, p.columns], 0, p.matrix, &position, &data)
-            out += "\"shape\": [\(p.rows), \(p.columns)], \"data\": " + data
+            fields += [("shape", .array([.number(Double(p.rows)), .number(Double(p.columns))])),
+                       ("data", nested([p.rows, p.columns], 0, p.matrix, &position))]
         }
-        if let title = p.title { out += ", \"title\": \(string(title))" }
-        return out + "}}"
+        if let title = p.title { fields.append(("title", .string(title))) }
+        return .object([("plot", .object(fields))])
     }
 
     // MARK: Pieces
 
-    private static func nested(_ shape: [Int], _ axis: Int, _ data: [Float], _ p: inout Int, _ out: inout String) {
+    /// The elements of a row-major buffer as arrays nested by `shape`.
+    private static func nested(_ shape: [Int], _ axis: Int, _ data: [Float], _ p: inout Int) -> JSONValue {
         if axis == shape.count {
-            out += number(p < data.count ? data[p] : .nan)
-            p += 1
-            return
+            defer { p += 1 }
+            return .number(Double(p < data.count ? data[p] : .nan))
         }
-        out += "["
-        for i in 0..<shape[axis] {
-            if i > 0 { out += ", " }
-            nested(shape, axis + 1, data, &p, &out)
-        }
-        out += "]"
+        var items: [JSONValue] = []
+        items.reserveCapacity(shape[axis])
+        for _ in 0..<shape[axis] { items.append(nested(shape, axis + 1, data, &p)) }
+        return .array(items)
     }
 
-    /// Shortest round-trip decimal; whole numbers without `.0`; non-finite as strings.
-    public static func number(_ x: Float) -> String {
-        if x.isNaN { return "\"nan\"" }
-        if x.isInfinite { return x < 0 ? "\"-inf\"" : "\"inf\"" }
-        if x == x.rounded(), x.magnitude < 1e15 { return String(Int64(x)) }
-        return x.description
-    }
-
-    /// A JSON string literal.
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (`ValueFormatter.literal`, the one string-literal writer).
+    public static func string(_ s: String) -> String { ValueFormatter.literal(s, json: true) }
 }

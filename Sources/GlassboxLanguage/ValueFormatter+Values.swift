@@ -51,15 +51,28 @@ extension ValueFormatter {
         return out
     }
 
-    func quoted(_ s: String) -> String {
+    /// `"…"` as the language writes a string: quotes, backslashes, newlines and tabs escaped
+    /// (`JSON.string` is the same literal with control characters escaped too).
+    func quoted(_ s: String) -> String { ValueFormatter.literal(s, json: false) }
+
+    /// The one string-literal writer. `json` also escapes carriage returns and the other
+    /// control characters, as RFC 8259 requires; the notebook shows them as they are.
+    static func literal(_ s: String, json: Bool) -> String {
         var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
+        for u in s.unicodeScalars {
+            switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(ch)
+            case "\r" where json: out += "\\r"
+            default:
+                if json && u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out + "\""

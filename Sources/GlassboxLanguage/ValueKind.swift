@@ -14,13 +14,13 @@ public protocol ValueKind: AnyObject {
     var typeName: String { get }
     /// How the notebook shows it (`Out[n]`, `print`).
     func text(_ formatter: ValueFormatter) -> String
-    /// Its `--json` form: one JSON value (`JSON.string`, `JSON.number` and `JSON.tensor` write
-    /// the pieces).
-    var json: String { get }
+    /// Its `--json` form (`JSON.tensor` writes a tensor inside it).
+    var json: JSONValue { get }
     /// The attributes `x.name` reads, with their one-line docs.
     static var attributes: AttributeTable<Self> { get }
-    /// `x[key]`. A kind that cannot be indexed throws `RuntimeError.notIndexable(typeName, at:)`.
-    func element(_ key: Value, at range: SourceRange) throws -> Value
+    /// `x[key]`. A kind that cannot be indexed throws
+    /// `RuntimeError.notIndexable(typeName, at: access.baseRange)`.
+    func element(_ key: Value, _ access: IndexAccess) throws -> Value
     /// What `:vars` shows in its shape column (a count, a size); empty when there is nothing to say.
     var variablesSummary: String { get }
 }
@@ -32,9 +32,16 @@ extension ValueKind {
     /// Each attribute's name and one-line doc, for `?name`.
     public var attributeDocs: [(name: String, summary: String)] { Self.attributes.docs }
 
-    /// `x.name`, or nil when this kind has no attribute of that name.
-    func attribute(_ name: String, _ access: AttributeAccess) throws -> Value? {
-        try Self.attributes[name]?.get(self, access)
+    /// The getter of attribute `name` for any object of this kind, or nil when it has none; the
+    /// evaluator keeps it, so the table is searched once per place in the program.
+    static func erasedAttribute(_ name: String) -> ((any ValueKind, AttributeAccess) throws -> Value)? {
+        guard let attribute = attributes[name] else { return nil }
+        return { object, access in
+            guard let typed = object as? Self else {
+                throw RuntimeError(.runtime, "`.\(name)` was read from a \(object.typeName) as if it were a \(Self.self)", access.range)
+            }
+            return try attribute.get(typed, access)
+        }
     }
 }
 
@@ -69,12 +76,22 @@ public struct AttributeTable<Base>: Sendable {
 /// messages), so that an attribute's getter can point its errors at the right place.
 public struct AttributeAccess {
     public let range: SourceRange
-    /// `x` for `x.grad`; nil when the base is not a plain name (`f(x).grad`).
-    public let baseName: String?
+    /// The expression before the dot; its name is looked up only when a message needs it.
+    let base: Node?
     let context: Context?
+
+    /// `x` for `x.grad`; nil when the base is not a plain name (`f(x).grad`).
+    public var baseName: String? { (base as? GlobalGet)?.slot.name ?? (base as? LocalGet)?.name }
 
     /// Tells a running `explain` that an op is about to run for this attribute (`x.T`).
     func willRunOp() { context?.willRunOp(range) }
+}
+
+/// Where `x[key]` is in the source: errors about the key point at `keyRange`, errors about `x`
+/// (it cannot be indexed) at `baseRange`.
+public struct IndexAccess {
+    public let keyRange: SourceRange
+    public let baseRange: SourceRange
 }
 
 // MARK: - Values of any kind

@@ -51,13 +51,19 @@ public final class SessionCellRunner: CellRunner {
             }
             return CellOutcome(output: "", error: "error: `\(words[0])` is a REPL command; it runs in `glassbox run` and the REPL, not here")
         }
-        let printed = LineCollector()
+        let printed = CappedOutput()
         let saved = session.output
-        session.output = { printed.append($0) }
+        session.output = { printed.write($0 + "\n") }
         defer { session.output = saved }
         // Diagnostics count lines from the cell's own line of the file: `lesson.md:42:5: error: …`.
         let result = session.run(source, name: file, firstLine: line)
-        var lines = printed.kept
+        // Every printed line ends in a newline; the last is dropped, as lines are joined below.
+        var lines: [String] = []
+        var text = printed.take()
+        if !text.isEmpty {
+            text.removeLast()
+            lines.append(text)
+        }
         let formatter = ValueFormatter(precision: session.precision)
         for statement in result.statements where !statement.silenced {
             guard let value = statement.value else { continue }
@@ -68,37 +74,5 @@ public final class SessionCellRunner: CellRunner {
             output: lines.joined(separator: "\n"),
             error: result.error?.formatted(),
             interrupted: result.error?.kind == .interrupted)
-    }
-}
-
-/// Collects `print` lines while a cell runs, keeping the last `limit` of them: a cell that
-/// prints in a long loop (`for i in 1...1e7 { print(i) }`) must not hold all of it in memory.
-/// What was dropped is said in the first kept line.
-final class LineCollector {
-    /// Lines kept at most (the last ones printed).
-    static let defaultLimit = 10_000
-    let limit: Int
-    private var lines: [String] = []
-    /// Lines printed and then dropped from the front.
-    private(set) var dropped = 0
-
-    init(limit: Int = LineCollector.defaultLimit) { self.limit = max(1, limit) }
-
-    func append(_ line: String) {
-        lines.append(line)
-        // Trim in batches, so that appending stays amortized O(1).
-        if lines.count >= 2 * limit {
-            let excess = lines.count - limit
-            lines.removeFirst(excess)
-            dropped += excess
-        }
-    }
-
-    /// The kept lines, preceded by a note of how many earlier ones were dropped.
-    var kept: [String] {
-        let tail = lines.suffix(limit)
-        let skipped = dropped + (lines.count - tail.count)
-        guard skipped > 0 else { return Array(tail) }
-        return ["… \(skipped) earlier printed line\(skipped == 1 ? "" : "s") not kept (a cell keeps its last \(limit))"] + tail
     }
 }

@@ -1,3 +1,5 @@
+import GlassboxLanguage
+
 // MARK: - Jupyter export
 
 extension Notebook {

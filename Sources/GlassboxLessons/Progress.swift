@@ -1,3 +1,5 @@
+import GlassboxLanguage
+
 // MARK: - A learner's progress
 
 /// How far a learner got in one exercise.

@@ -1,3 +1,4 @@
+import GlassboxLanguage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

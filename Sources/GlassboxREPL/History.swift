@@ -1,4 +1,5 @@
 @preconcurrency import CLibEdit
+import GlassboxTensors
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,6 +34,9 @@ public struct HistoryFile: Sendable {
         return HistoryFile(path: home + (home.hasSuffix("/") ? "" : "/") + ".glassbox_history")
     }
 
+    /// The largest history file saved (far more than `limit` cells of typing).
+    static let maxBytes = 64 << 20
+
     /// Fills `history` with the saved entries (none when the file does not exist yet).
     func load(into history: OpaquePointer) {
         var event = HistEvent()
@@ -50,15 +54,13 @@ public struct HistoryFile: Sendable {
         _ = gb_history_setunique(merged, &event, 1)
         _ = gb_history_load(merged, &event, path)
         _ = gb_history_enter(merged, &event, entry)
-        let temporary = path + ".tmp-\(getpid())"
-        guard gb_history_save(merged, &event, temporary) >= 0 else {
-            unlink(temporary)
-            return false
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return false
-        }
+        // libedit writes its format to a scratch file; the file layer then saves it atomically
+        // (flushed to disk, permissions kept, a symbolic link followed) as every save is made.
+        let scratch = path + ".scratch-\(getpid())"
+        defer { unlink(scratch) }
+        guard gb_history_save(merged, &event, scratch) >= 0,
+              let bytes = try? FileIO.readBytes(scratch, limit: HistoryFile.maxBytes),
+              (try? FileIO.writeAtomically(bytes, to: path)) != nil else { return false }
         return true
     }
 

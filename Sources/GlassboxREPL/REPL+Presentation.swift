@@ -52,7 +52,7 @@ extension REPL {
         case .notebook, .script:
             output.write(line + "\n")
         case .json:
-            output.write("{\"cell\": \(runningCell), \"print\": \(JSON.string(line))}\n")
+            output.write(JSON.cellPrint(line, cell: runningCell) + "\n")
         }
     }
 }

@@ -1,4 +1,3 @@
-import GlassboxTensors
 import GlassboxLanguage
 import GlassboxLessons
 
@@ -46,46 +45,25 @@ final class REPLCellRunner: CellRunner {
     }
 }
 
-/// Keeps what is written (and passes it on, when given somewhere to pass it) — the last
-/// `limit` bytes of it or so, cut at a line start, with a note of how many lines were dropped:
-/// a cell that prints in a long loop must not hold all of it in memory.
+/// Keeps what is written, capped as every cell's output is (`CappedOutput`), and passes it on
+/// in full when given somewhere to pass it.
 final class CaptureSink: TextSink {
-    /// Bytes kept at most (about 1 MiB; a lesson cell's recorded output is far smaller).
-    static let defaultLimit = 1 << 20
-    let limit: Int
-    private var text = ""
-    private var droppedLines = 0
+    static let defaultLimit = CappedOutput.defaultLimit
+    private let kept: CappedOutput
     let forward: TextSink?
 
     init(forward: TextSink? = nil, limit: Int = CaptureSink.defaultLimit) {
         self.forward = forward
-        self.limit = max(64, limit)
+        self.kept = CappedOutput(limit: limit)
     }
 
     func write(_ text: String) {
-        self.text += text
+        kept.write(text)
         forward?.write(text)
-        if self.text.utf8.count > 2 * limit { trim() }
-    }
-
-    /// Drops whole lines from the front until at most `limit` bytes are left.
-    private func trim() {
-        let utf8 = text.utf8
-        var cut = utf8.index(utf8.startIndex, offsetBy: utf8.count - limit)
-        // Move to the start of the next line, so that no line is kept in part.
-        if let newline = utf8[cut...].firstIndex(of: UInt8(ascii: "\n")) { cut = utf8.index(after: newline) }
-        droppedLines += utf8[..<cut].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-        text = String(text[cut...])
     }
 
     func flush() { forward?.flush() }
 
     /// What was written since the last call.
-    func take() -> String {
-        defer { text = ""; droppedLines = 0 }
-        guard droppedLines > 0 else { return text }
-        let s = droppedLines == 1 ? "" : "s"
-        let size = NumberText.bytes(limit)
-        return "… \(droppedLines) earlier line\(s) of output not kept (a cell keeps about its last \(size))\n" + text
-    }
+    func take() -> String { kept.take() }
 }

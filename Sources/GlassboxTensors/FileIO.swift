@@ -96,14 +96,9 @@ public enum FileIO {
 
     /// `a directory`, `a pipe`, … for a file type in `st_mode`.
     public static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: return "a directory"
-        case S_IFIFO: return "a pipe"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        default: return "a special file"
-        }
+        let names: [mode_t: String] = [S_IFDIR: "a directory", S_IFIFO: "a pipe", S_IFCHR: "a character device",
+                                       S_IFBLK: "a block device", S_IFSOCK: "a socket"]
+        return names[mode & S_IFMT] ?? "a special file"
     }
 
     // MARK: Saving

@@ -9,21 +9,16 @@ import GlassboxTensors
 /// ran at a known place add `"source"` (the source text); steps under a heading add `"group"`.
 ///
 /// A trace that ends before EXPR did adds `"truncated": {"after_step": 12, "reason": "bytes",
-/// "message": "…"}`: the trace stops after its `after_step`-th item; `reason` is `steps` (a
-/// walkthrough shows at most `Walkthrough.maxSteps` steps), `events` or `bytes` (explain's limits
-/// on what it records); `message` says it in words, as the terminal does.
+/// "limit": …, "unrecorded": …, "message": "…"}`: the trace stops after its `after_step`-th item;
+/// `reason` is `steps` (a walkthrough shows at most `Walkthrough.maxSteps` steps), `events` or
+/// `bytes` (explain's limits on what it records, which also give `limit` and `unrecorded`);
+/// `message` says it in words, as the terminal does. The format is the language's one trace
+/// format (`JSON.traceLine`).
 public enum TraceJSON {
-    /// The line `--json` prints for a cell whose value is an explanation.
+    /// The line `--json` prints for a cell whose value is an explanation: the walkthrough's
+    /// steps in the one trace format (`JSON.traceLine`).
     public static func line(_ w: Walkthrough, cell: Int) -> String {
-        "{\"cell\": \(cell), \"trace\": \(trace(w))\(truncated(w))}"
-    }
-
-    /// `, "truncated": {…}` when the trace ends early; empty otherwise.
-    static func truncated(_ w: Walkthrough) -> String {
-        guard w.isCutShort else { return "" }
-        let reason = w.omitted > 0 ? "steps" : w.truncation?.reason.rawValue ?? "steps"
-        return ", \"truncated\": {\"after_step\": \(w.steps.count), \"reason\": \(JSON.string(reason)), " +
-            "\"message\": \(JSON.string(w.cutLines.joined(separator: "; ")))}"
+        JSON.traceLine(cell: cell, steps: steps(w), cut: cut(w))
     }
 
     /// The line for an `Explanation` value (`session`: where it ran, for variable names).
@@ -32,15 +27,24 @@ public enum TraceJSON {
     }
 
     /// The array of steps.
-    public static func trace(_ w: Walkthrough) -> String {
-        "[" + w.steps.map { item($0, w) }.joined(separator: ", ") + "]"
+    public static func trace(_ w: Walkthrough) -> String { JSON.trace(steps(w)).line }
+
+    static func steps(_ w: Walkthrough) -> [JSON.TraceStep] {
+        w.steps.map { s in
+            (name: s.name, formula: s.formula, value: s.value, source: s.source,
+             group: s.group.flatMap { $0 < w.groups.count ? w.groups[$0].title : nil })
+        }
     }
 
-    static func item(_ s: Step, _ w: Walkthrough) -> String {
-        var out = "{\"step\": \(JSON.string(s.name)), \"formula\": \(JSON.string(s.formula)), \"value\": "
-        out += s.value.map(JSON.tensor) ?? "null"
-        if let source = s.source { out += ", \"source\": \(JSON.string(source))" }
-        if let g = s.group, g < w.groups.count { out += ", \"group\": \(JSON.string(w.groups[g].title))" }
-        return out + "}"
+    /// Where the trace ends early: `steps` when the walkthrough stopped showing steps, else the
+    /// recording's own limit (`events` or `bytes`, with the limit and what ran unrecorded).
+    static func cut(_ w: Walkthrough) -> JSON.TraceCut? {
+        guard w.isCutShort else { return nil }
+        let message = w.cutLines.joined(separator: "; ")
+        if w.omitted == 0, let t = w.truncation {
+            return JSON.TraceCut(afterStep: w.steps.count, reason: t.reason.rawValue, limit: t.limit,
+                                 unrecorded: t.unrecorded, message: message)
+        }
+        return JSON.TraceCut(afterStep: w.steps.count, reason: "steps", message: message)
     }
 }

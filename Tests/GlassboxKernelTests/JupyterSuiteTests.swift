@@ -1,4 +1,5 @@
 import Foundation
+import GlassboxLanguage
 import GlassboxLessons
 import XCTest
 

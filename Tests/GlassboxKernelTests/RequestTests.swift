@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import GlassboxLanguage
 import GlassboxLessons
 @testable import GlassboxKernel
 

@@ -13,16 +13,16 @@ final class Bag: ValueKind {
     func text(_ formatter: ValueFormatter) -> String {
         "bag(" + items.keys.sorted().map { "\($0)=\(formatter.number(items[$0] ?? 0))" }.joined(separator: ", ") + ")"
     }
-    var json: String { "{\"bag\": \(items.count)}" }
+    var json: JSONValue { .object([("bag", .number(Double(items.count)))]) }
     static let attributes = AttributeTable<Bag>([
         Attribute("count", "how many numbers the bag holds") { bag, _ in .number(Float(bag.items.count)) },
         Attribute("total", "their sum") { bag, _ in .number(bag.items.values.reduce(0, +)) },
     ])
-    func element(_ key: Value, at range: SourceRange) throws -> Value {
+    func element(_ key: Value, _ access: IndexAccess) throws -> Value {
         guard case .string(let name) = key else {
-            throw RuntimeError(.type, "a bag is indexed by a name, got a \(key.typeName)", range)
+            throw RuntimeError(.type, "a bag is indexed by a name, got a \(key.typeName)", access.keyRange)
         }
-        guard let x = items[name] else { throw RuntimeError(.index, "the bag holds no `\(name)`", range) }
+        guard let x = items[name] else { throw RuntimeError(.index, "the bag holds no `\(name)`", access.keyRange) }
         return .number(x)
     }
     var variablesSummary: String { countText(items.count, "number") }
@@ -58,6 +58,18 @@ final class ValueKindTests: XCTestCase {
         XCTAssertNil(b.object(as: Optimizer.self))
     }
 
+    /// One place in a program (a function body) may read values of different kinds in turn.
+    func testOnePlaceReadsTheAttributesOfDifferentKinds() {
+        let s = session()
+        _ = s.run("W = param([1, 2]); opt = sgd(W, lr=0.5); g(o) = o.count; h(v) = v.lr")
+        XCTAssertEqual(show("g(b)", in: s), "2")
+        XCTAssertEqual(show("g(opt)", in: s), "error: a optimizer has no attribute `.count`; a optimizer has `.t`, `.lr`")
+        XCTAssertEqual(show("g(b) + 1", in: s), "3")
+        XCTAssertEqual(show("h(opt)", in: s), "0.5")
+        XCTAssertEqual(show("h(W)", in: s), "error: a tensor has no attribute `.lr`; a tensor has `.shape`, `.T`, `.grad`, `.rank`, `.size`")
+        XCTAssertEqual(show("h(opt) * 2", in: s), "1")
+    }
+
     func testOptimizersAndTensorsReadTheirAttributeTables() {
         let s = Session()
         XCTAssertEqual(show("W = param([1, 2]); opt = adam(W, lr=0.01); opt.lr", in: s), "0.01")
@@ -67,5 +79,6 @@ final class ValueKindTests: XCTestCase {
         XCTAssertEqual(s.value(of: "W")?.attributeDocs.map(\.name), ["shape", "T", "grad", "rank", "size"])
         XCTAssertEqual(show("W.rank + W.size", in: s), "3")
         XCTAssertEqual(show("opt[0]", in: s), "error: a optimizer cannot be indexed; only tensors and tuples can")
+        XCTAssertEqual(failure("opt[0]", in: s).map { $0.source.text(of: $0.range) }, "opt", "the caret is under what cannot be indexed")
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import GlassboxLanguage
 #if canImport(Glibc)
 import Glibc
 #endif

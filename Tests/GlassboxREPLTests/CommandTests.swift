@@ -30,6 +30,15 @@ final class CommandTests: XCTestCase {
             """)
     }
 
+    /// An object's `:vars` row and `?name` help come from its kind: the attributes with their docs.
+    func testVarsAndHelpOnAnOptimizer() {
+        let harness = Harness([.line("W = param([1, 2]); opt = sgd(W, lr=0.1)"), .line(":vars"), .line("?opt"), .line("?W")])
+        let screen = harness.run()
+        XCTAssertTrue(screen.contains("opt   optimizer"), screen)
+        XCTAssertTrue(screen.contains("opt: your variable, a optimizer\n  opt.t    the number of steps taken\n  opt.lr   the learning rate"), screen)
+        XCTAssertTrue(screen.contains("  W.shape   the sizes of the axes, as a vector"), screen)
+    }
+
     func testPrecisionChangesHowTensorsAreShown() {
         assertTranscript("""
             In [1]: [1, 2] / 3

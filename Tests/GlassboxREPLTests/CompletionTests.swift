@@ -36,6 +36,15 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(source.complete("y = 3."), Completion(word: "", matches: []))
     }
 
+    /// After a variable's name, the attributes of its kind (read from the value's attribute table).
+    func testAttributesOfAVariableComeFromItsKind() {
+        var source = self.source
+        source.attributesOfVariable = { $0 == "opt" ? ["t", "lr"] : nil }
+        XCTAssertEqual(source.complete("opt."), Completion(word: "", matches: ["lr", "t"]))
+        XCTAssertEqual(source.complete("opt.l"), Completion(word: "l", matches: ["lr"]))
+        XCTAssertEqual(source.complete("x.sh"), Completion(word: "sh", matches: ["shape"]), "not a variable: the fallback list")
+    }
+
     func testHelpPrefix() {
         XCTAssertEqual(source.complete("?sig"), Completion(word: "sig", matches: ["sigmoid"]))
     }

@@ -80,7 +80,7 @@ final class FormulaTests: XCTestCase {
         XCTAssertTrue(text.contains("cut short"), String(text.prefix(300)))
         XCTAssertTrue(text.contains("6 more ops ran unrecorded"), String(text.suffix(300)))
         let json = TraceJSON.line(w, cell: 1)
-        XCTAssertTrue(json.hasSuffix("\"truncated\": {\"after_step\": 4, \"reason\": \"bytes\", \"message\": \"\(w.cutLines[0])\"}}"),
+        XCTAssertTrue(json.hasSuffix("\"truncated\": {\"after_step\": 4, \"reason\": \"bytes\", \"limit\": \(9 << 20), \"unrecorded\": 6, \"message\": \"\(w.cutLines[0])\"}}"),
                       String(json.suffix(300)))
         // The value is still the whole expression's.
         guard case .tensor(let y) = w.value else { return XCTFail("\(w.value)") }

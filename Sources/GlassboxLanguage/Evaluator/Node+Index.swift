@@ -69,7 +69,8 @@ final class IndexNode: Node {
                 throw RuntimeError(.index, "a \(o.typeName) takes one index, not a slice or several", range)
             }
             let key = try n.eval(c)
-            do { return try o.element(key, at: n.range) } catch { throw RuntimeError.from(error, at: n.range) }
+            do { return try o.element(key, IndexAccess(keyRange: n.range, baseRange: base.range)) }
+            catch { throw RuntimeError.from(error, at: n.range) }
         default:
             throw RuntimeError(.type, "a \(v.typeName) cannot be indexed; only tensors and tuples can", base.range)
         }
@@ -149,6 +150,12 @@ final class AttributeNode: Node {
     let base: Node
     let name: String
     let nameRange: SourceRange
+    /// The tensor attribute of this name, looked up once: the name is fixed where the node is.
+    private lazy var tensorAttribute: Attribute<Tensor>? = Value.tensorAttributes[name]
+    /// The kind of object last read here and its getter, so that a loop reading `opt.t` looks
+    /// the attribute up once instead of searching the table (in generic code) every time.
+    private var cachedKind: ObjectIdentifier?
+    private var cachedGetter: ((any ValueKind, AttributeAccess) throws -> Value)?
 
     init(_ base: Node, _ name: String, _ nameRange: SourceRange, _ range: SourceRange) {
         self.base = base
@@ -167,21 +174,23 @@ final class AttributeNode: Node {
             throw RuntimeError(.unknownName, "unknown name `\(g.slot.name).\(name)`\(advice)", range)
         }
         let v = try base.eval(c)
-        let access = AttributeAccess(range: range, baseName: baseName, context: c)
+        let access = AttributeAccess(range: range, base: base, context: c)
         switch v {
         case .tensor(let x):
-            guard let attribute = Value.tensorAttributes[name] else { throw unknown(v, Value.tensorAttributes.names) }
+            guard let attribute = tensorAttribute else { throw unknown(v, Value.tensorAttributes.names) }
             return try attribute.get(x, access)
         case .object(let o):
-            guard let value = try o.attribute(name, access) else { throw unknown(v, o.attributeNames) }
-            return value
+            let kind = ObjectIdentifier(type(of: o))
+            if kind != cachedKind {
+                cachedGetter = type(of: o).erasedAttribute(name)
+                cachedKind = kind
+            }
+            guard let get = cachedGetter else { throw unknown(v, o.attributeNames) }
+            return try get(o, access)
         default:
             throw unknown(v, [])
         }
     }
-
-    /// `x` for `x.grad`, for messages; nil when the base is not a plain name.
-    private var baseName: String? { (base as? GlobalGet)?.slot.name ?? (base as? LocalGet)?.name }
 
     private func unknown(_ v: Value, _ known: [String]) -> RuntimeError {
         if known.isEmpty {

@@ -18,15 +18,15 @@ extension Optimizer: ValueKind {
     }
 
     /// `{"optimizer": "adam", "t": 3}`
-    public var json: String { "{\"optimizer\": \(JSON.string(kind.rawValue)), \"t\": \(t)}" }
+    public var json: JSONValue { .object([("optimizer", .string(kind.rawValue)), ("t", .number(Double(t)))]) }
 
     public static let attributes = AttributeTable<Optimizer>([
         Attribute("t", "the number of steps taken") { o, _ in .number(Float(o.t)) },
         Attribute("lr", "the learning rate") { o, _ in .number(o.lr) },
     ])
 
-    public func element(_ key: Value, at range: SourceRange) throws -> Value {
-        throw RuntimeError.notIndexable(typeName, at: range)
+    public func element(_ key: Value, _ access: IndexAccess) throws -> Value {
+        throw RuntimeError.notIndexable(typeName, at: access.baseRange)
     }
 
     /// The `:vars` row of an optimizer leaves the shape column empty.
