@@ -110,7 +110,7 @@ extension Fast {
     }
 
     /// y = erf x = (2/√π)∫₀ˣ e^(−t²) dt elementwise; x, y: [count]. Within 1e-6 of glibc `erff`
-    /// (Cephes `erff`/`erfcf` polynomials, Fast+Math.swift).
+    /// (Cephes `erff` below 1, 1 − e^(−x² + Q(|x|)) above; Fast+Math.swift).
     public static func erf(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map(y, x, count: count) { erf($0) }
     }

@@ -153,6 +153,16 @@ final class FastTrigErfTests: XCTestCase {
         assertAbs("erf", Self.erfFast, { Glibc.erff($0) }, xs, 1e-6)
     }
 
+    /// Every float with 1 ≤ |x| ≤ 4.5: the fitted branch 1 − e^(−x² + Q(|x|)) and the cap at 4,
+    /// to 1e-6 and to 2 ulp.
+    func testErfEveryFloatOfTheFittedBranch() {
+        var xs: [Float] = []
+        var x: Float = 1
+        while x <= 4.5 { xs.append(x); xs.append(-x); x = x.nextUp }
+        assertAbs("erf 1 ≤ |x| ≤ 4.5", Self.erfFast, { Glibc.erff($0) }, xs, 1e-6)
+        XCTAssertLessThanOrEqual(maxUlps(Self.erfFast, { Glibc.erff($0) }, xs, floor: 0), 2)
+    }
+
     func testErfSpecialValues() {
         let xs: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 4, -4, 4.5, 10, -1e30, .greatestFiniteMagnitude,
                            .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-30]
