@@ -62,6 +62,9 @@ PYTORCH_REFERENCE_S = {
     "exp_1e6": 0.72e-3,
     "tanh_1e6": 2.1e-3,
     "sigmoid_1e6": 0.57e-3,
+    "sin_1e6": 0.97e-3,
+    "cos_1e6": 0.97e-3,
+    "erf_1e6": 0.97e-3,
     "softmax_512x512": 0.18e-3,
     "lstm_T64_fwd_bwd": 18e-3,
     "attention_fwd_bwd": 3.2e-3,
@@ -75,6 +78,9 @@ TARGETS = {
     "exp_1e6": "≤ PyTorch",
     "tanh_1e6": "≤ 0.5× PyTorch",
     "sigmoid_1e6": "≤ PyTorch",
+    "sin_1e6": "≤ PyTorch",
+    "cos_1e6": "≤ PyTorch",
+    "erf_1e6": "≤ PyTorch",
     "softmax_512x512": "≤ PyTorch",
     "lstm_T64_fwd_bwd": "≤ PyTorch nn.LSTM",
     "attention_fwd_bwd": "≤ PyTorch",
@@ -165,6 +171,22 @@ def np_gelu(x, y):
     # 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
     t = x * x; t *= 0.044715 * x; t += x; t *= np.float32(0.7978845608); np.tanh(t, out=t)
     t += 1; t *= x; np.multiply(t, 0.5, out=y)
+
+
+def np_erf(x, y):
+    # NumPy has no erf; SciPy's ufunc when installed, else the vectorized math.erf (slow).
+    if _scipy_erf is not None:
+        _scipy_erf(x, out=y)
+    else:
+        y[:] = _math_erf(x)
+
+
+try:
+    from scipy.special import erf as _scipy_erf  # noqa: E402
+except ImportError:
+    _scipy_erf = None
+import math  # noqa: E402
+_math_erf = np.vectorize(math.erf, otypes=[np.float32])
 
 
 def np_softmax():
@@ -449,6 +471,9 @@ TORCH_ROWS = {
     "tanh_1e6": lambda: th_unary(lambda x, y: torch.tanh(x, out=y)),
     "sigmoid_1e6": lambda: th_unary(lambda x, y: torch.sigmoid(x, out=y)),
     "gelu_1e6": lambda: th_unary(lambda x, y: y.copy_(torch.nn.functional.gelu(x, approximate="tanh"))),
+    "sin_1e6": lambda: th_unary(lambda x, y: torch.sin(x, out=y)),
+    "cos_1e6": lambda: th_unary(lambda x, y: torch.cos(x, out=y)),
+    "erf_1e6": lambda: th_unary(lambda x, y: torch.erf(x, out=y)),
     "softmax_512x512": th_softmax,
     "layernorm_4096x256": th_layernorm,
     "lstm_T64_fwd_bwd": th_lstm,
@@ -469,6 +494,9 @@ ROWS = {
     "tanh_1e6": ("`tanh` of 10⁶ floats", lambda: np_unary(lambda x, y: np.tanh(x, out=y))),
     "sigmoid_1e6": ("`sigmoid` of 10⁶ floats", lambda: np_unary(np_sigmoid)),
     "gelu_1e6": ("`gelu` of 10⁶ floats", lambda: np_unary(np_gelu)),
+    "sin_1e6": ("`sin` of 10⁶ floats", lambda: np_unary(lambda x, y: np.sin(x, out=y))),
+    "cos_1e6": ("`cos` of 10⁶ floats", lambda: np_unary(lambda x, y: np.cos(x, out=y))),
+    "erf_1e6": ("`erf` of 10⁶ floats", lambda: np_unary(np_erf)),
     "softmax_512x512": ("softmax over rows of 512×512", np_softmax),
     "layernorm_4096x256": ("layer norm forward, 4096×256", np_layernorm),
     "lstm_T64_fwd_bwd": ("LSTM, T=64, B=32, I=64, H=128: forward + backward", np_lstm),

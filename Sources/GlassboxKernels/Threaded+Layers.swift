@@ -53,6 +53,9 @@ extension Threaded {
         case .tanh: tanh(y, x, count: count)
         case .sigmoid: sigmoid(y, x, count: count)
         case .gelu: gelu(y, x, count: count)
+        case .sin: sin(y, x, count: count)
+        case .cos: cos(y, x, count: count)
+        case .erf: erf(y, x, count: count)
         // Memory-bound maps: one core saturates the bandwidth; no threads.
         case .neg: Fast.neg(y, x, count: count)
         case .abs: Fast.abs(y, x, count: count)
@@ -76,6 +79,15 @@ extension Threaded {
     }
     public static func gelu(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map({ Fast.gelu($0, $1, count: $2) }, y, x, count: count)
+    }
+    public static func sin(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map({ Fast.sin($0, $1, count: $2) }, y, x, count: count)
+    }
+    public static func cos(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map({ Fast.cos($0, $1, count: $2) }, y, x, count: count)
+    }
+    public static func erf(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map({ Fast.erf($0, $1, count: $2) }, y, x, count: count)
     }
 }
 

@@ -96,6 +96,25 @@ extension Fast {
         map(y, x, count: count) { tanh($0) }
     }
 
+    /// y = sin x elementwise; x, y: [count]. Within 2e-7 of glibc `sinf` (Cody–Waite reduction
+    /// by π/2 and Cephes polynomials, Fast+Math.swift); lanes with |x| > 10⁵ call `sinf`.
+    public static func sin(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        mapPairs(y, x, count: count, allFast: { trigFastRange($0, $1) },
+                 fast: { sinCosInRange($0, quadrantOffset: 0) }, general: { sin($0) })
+    }
+
+    /// y = cos x elementwise; x, y: [count]. As `sin`, against glibc `cosf`.
+    public static func cos(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        mapPairs(y, x, count: count, allFast: { trigFastRange($0, $1) },
+                 fast: { sinCosInRange($0, quadrantOffset: 1) }, general: { cos($0) })
+    }
+
+    /// y = erf x = (2/√π)∫₀ˣ e^(−t²) dt elementwise; x, y: [count]. Within 1e-6 of glibc `erff`
+    /// (Cephes `erff` below 1, 1 − e^(−x² + Q(|x|)) above; Fast+Math.swift).
+    public static func erf(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        map(y, x, count: count) { erf($0) }
+    }
+
     /// y = σ(x) = 1/(1 + e⁻ˣ) elementwise; x, y: [count]. ≤ 2 ulp from the formula in Double.
     public static func sigmoid(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         mapPairs(y, x, count: count,

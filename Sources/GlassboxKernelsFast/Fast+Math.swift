@@ -6,8 +6,11 @@
 // and against the formula evaluated in Double for sigmoid and GELU; see Docs/KERNELS.md):
 //   exp, log, tanh, sigmoid, gelu: ≤ 2 ulp over the whole Float range,
 //   with ±0, ±inf, NaN and subnormal inputs and results handled as the C functions do.
+//   sin, cos: within 2e-7 of glibc's `sinf`/`cosf` (absolute); |x| > 10⁵ is handed to them.
+//   erf: within 1e-6 of glibc's `erff` (absolute) over the whole Float range.
 
 import CGlassboxSIMD
+import Glibc
 
 typealias V8 = SIMD8<Float>
 typealias U8 = SIMD8<UInt32>
@@ -276,5 +279,127 @@ extension Fast {
         y.replace(with: V8(repeating: -0.0), where: x .< V8(repeating: -11))
         y.replace(with: x, where: (x .!= x) .| (x .== V8(repeating: .infinity)))
         return y
+    }
+}
+
+// MARK: - sin, cos
+
+extension Fast {
+    /// Largest |x| that `sinCosInRange` reduces: x·2/π then has an error below 2⁻⁹, so the
+    /// reduced argument stays within π/4 + 0.004, where the polynomials keep their accuracy.
+    static let trigReductionLimit: Float = 100_000
+
+    /// Whether every lane of both vectors has |x| ≤ `trigReductionLimit` (false for ±inf, NaN).
+    @inline(__always)
+    static func trigFastRange(_ a: V8, _ b: V8) -> Bool {
+        let limit = V8(repeating: trigReductionLimit)
+        let mask = U8(repeating: 0x7FFF_FFFF)
+        return allLanes((float(bits(a) & mask) .<= limit) .& (float(bits(b) & mask) .<= limit))
+    }
+
+    /// sin x (`quadrantOffset` 0) or cos x = sin(x + π/2) (`quadrantOffset` 1) for eight lanes
+    /// with |x| ≤ `trigReductionLimit`.
+    ///
+    /// Method (Cody & Waite 1980, as in Cephes `sinf`/`cosf`, Moshier 1989; Muller, "Elementary
+    /// Functions", ch. 11): j = round(x·2/π) (by adding 1.5·2²³), r = x − j·π/2 with π/2 split
+    /// into three floats P₁ + P₂ + P₃ and one FMA each — the first product is exact, so r is
+    /// x mod π/2 to about one rounding of r itself, |r| ≤ π/4 (+ 0.004). Then, with z = r²,
+    /// sin r ≈ r + r·z·S(z) and cos r ≈ 1 − z/2 + z²·C(z) (Cephes's minimax coefficients, S
+    /// and C of degree 2), and the quadrant q = (j + offset) mod 4 picks sin r, cos r, −sin r or
+    /// −cos r. The reduction runs on |x| (sin is odd, cos even; the sign of x is put back for
+    /// sin), so that sin(±0) = ±0; the tiniest and subnormal x give x.
+    @inline(__always)
+    static func sinCosInRange(_ x: V8, quadrantOffset: UInt32) -> V8 {
+        let signBit = U8(repeating: 0x8000_0000)
+        let a = float(bits(x) & ~signBit)
+        let magic = V8(repeating: 0x1.8p23)
+        let t = fma(a, V8(repeating: 0x1.45f306p-1), magic)       // |x|·2/π + magic, rounded to integer
+        let j = t - magic
+        let q = bits(t) &+ U8(repeating: quadrantOffset)           // low bits: j + offset
+        var r = fma(j, V8(repeating: -0x1.921fb6p0), a)            // |x| − j·P₁ (exact)
+        r = fma(j, V8(repeating: 0x1.777a5cp-25), r)               // − j·P₂
+        r = fma(j, V8(repeating: 0x1.ee59dap-50), r)               // − j·P₃
+        let z = r * r
+        var s = V8(repeating: -1.9515295891e-4)
+        s = fma(s, z, V8(repeating: 8.3321608736e-3))
+        s = fma(s, z, V8(repeating: -1.6666654611e-1))
+        s = fma(s * z, r, r)                                       // r + r·z·S(z)
+        var c = V8(repeating: 2.443315711809948e-5)
+        c = fma(c, z, V8(repeating: -1.388731625493765e-3))
+        c = fma(c, z, V8(repeating: 4.166664568298827e-2))
+        c = fma(c * z, z, fma(z, V8(repeating: -0.5), V8(repeating: 1)))   // 1 − z/2 + z²·C(z)
+        let odd = (q & U8(repeating: 1)) .!= U8(repeating: 0)
+        let y = s.replacing(with: c, where: odd)
+        let flip = (q & U8(repeating: 2)) &<< 30                  // negate in quadrants 2, 3
+        return float(bits(y) ^ (quadrantOffset == 0 ? flip ^ (bits(x) & signBit) : flip))
+    }
+
+    /// sin x for eight lanes: `sinCosInRange` where |x| ≤ 10⁵, glibc `sinf` in the other lanes
+    /// (±inf and NaN give NaN).
+    @inline(__always)
+    static func sin(_ x: V8) -> V8 {
+        trigFastRange(x, x) ? sinCosInRange(x, quadrantOffset: 0) : trigWide(x, cosine: false)
+    }
+
+    /// cos x for eight lanes, as `sin`.
+    @inline(__always)
+    static func cos(_ x: V8) -> V8 {
+        trigFastRange(x, x) ? sinCosInRange(x, quadrantOffset: 1) : trigWide(x, cosine: true)
+    }
+
+    /// sin or cos when some lane has |x| > 10⁵, ±inf or NaN: those lanes go to glibc (whose
+    /// Payne–Hanek reduction is exact for any x), the others to the vector code.
+    @inline(never)
+    static func trigWide(_ x: V8, cosine: Bool) -> V8 {
+        let inRange = float(bits(x) & U8(repeating: 0x7FFF_FFFF)) .<= V8(repeating: trigReductionLimit)
+        var y = sinCosInRange(V8().replacing(with: x, where: inRange), quadrantOffset: cosine ? 1 : 0)
+        for i in 0..<8 where !inRange[i] {
+            y[i] = cosine ? Glibc.cosf(x[i]) : Glibc.sinf(x[i])
+        }
+        return y
+    }
+}
+
+// MARK: - erf
+
+extension Fast {
+    /// erf x = (2/√π)∫₀ˣ e^(−t²) dt for eight lanes.
+    ///
+    /// Method: for |x| < 1, Cephes `erff` (Moshier 1989): erf x ≈ x·T(x²), T of degree 6. For
+    /// a = |x| ≥ 1, erf x = ±(1 − erfc a) with erfc a = e^(−a² + Q(a)), where Q(a) ≈
+    /// ln erfc(a) + a² (smooth, between −2 and −0.85 on [1, 4]) is a polynomial of degree 6 in
+    /// a − 2.5, fitted by least squares at 4000 Chebyshev nodes of [1, 4] with weight erfc(a)
+    /// (the factor by which an error in Q reaches the result); −a² + Q is one FMA, so a² is
+    /// not rounded. One polynomial and one exp, no division (Cephes's `erfcf` needs 1/a and two
+    /// polynomials). a is capped at 4, where 1 − erfc already rounds to 1, so the exp stays
+    /// inside its fast range (no range check) and ±inf give ±1. erf(±0) = ±0; NaN stays NaN
+    /// (`vminps` caps a NaN lane at 4, but `NaN ≥ 1` is false, so the lane takes x·T(x²)).
+    @inline(__always)
+    static func erf(_ x: V8) -> V8 {
+        let signBit = U8(repeating: 0x8000_0000)
+        let a = float(bits(x) & ~signBit)
+        // Small: x·T(x²).
+        let z = x * x
+        var p = V8(repeating: 7.853861353153693e-5)
+        p = fma(p, z, V8(repeating: -8.010193625184903e-4))
+        p = fma(p, z, V8(repeating: 5.188327685732524e-3))
+        p = fma(p, z, V8(repeating: -2.685381193529856e-2))
+        p = fma(p, z, V8(repeating: 1.128358514861418e-1))
+        p = fma(p, z, V8(repeating: -3.761262582423300e-1))
+        p = fma(p, z, V8(repeating: 1.128379165726710e+0))
+        let small = x * p
+        // Large: 1 − e^(−a² + Q(a)), a capped at 4.
+        let ac = gb_min8(a, V8(repeating: 4))
+        let t = ac - V8(repeating: 2.5)                              // exact
+        var q = V8(repeating: 0x1.873a3p-13)
+        q = fma(q, t, V8(repeating: -0x1.3bfa82p-13))
+        q = fma(q, t, V8(repeating: 0x1.43a16ep-9))
+        q = fma(q, t, V8(repeating: -0x1.5ed142p-7))
+        q = fma(q, t, V8(repeating: 0x1.cbbd1ap-5))
+        q = fma(q, t, V8(repeating: -0x1.69285p-2))
+        q = fma(q, t, V8(repeating: -0x1.8e8b9cp0))
+        let erfc = expInRange(fma(-ac, ac, q))                     // exponent ∈ [−18, −1.8]
+        let large = float(bits(V8(repeating: 1) - erfc) | (bits(x) & signBit))
+        return small.replacing(with: large, where: a .>= V8(repeating: 1))
     }
 }
