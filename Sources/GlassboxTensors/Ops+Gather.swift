@@ -34,6 +34,16 @@ extension Ops {
         }.map { $0 < 0 ? $0 + size : $0 }
         let (outer, _, inner) = Shape.split(x.shape, axis: ax)
         let shape = Array(x.shape[..<ax]) + indices.shape + Array(x.shape[(ax + 1)...])
+        return try gatherSlices(.take, x, [x, indices], picks: picks, outer: outer, size: size, inner: inner,
+                                shape: shape, attributes: [("axis", String(ax))])
+    }
+
+    /// The slices x (outer, size, inner)[:, picks[j], :] as a tensor of `shape` (`Kernels.gatherAxis`),
+    /// recorded as one `op` node over `inputs` (x first) whose backward adds each slice's
+    /// gradient back at its position (`Kernels.scatterAddAxis`); the other inputs get none.
+    static func gatherSlices(_ op: Op, _ x: Tensor, _ inputs: [Tensor], picks: [Int], outer: Int, size: Int, inner: Int,
+                             shape: [Int], attributes: [(name: String, value: String)]) throws -> Tensor {
+        let name = op.name
         let xc = try x.contiguous(op: name)
         let y = try Tensor.uninitialized(shape, op: name)
         picks.withUnsafeBufferPointer { idx in
@@ -43,7 +53,7 @@ extension Ops {
         }
         if Tensor.recording(x) {
             let xShape = x.shape
-            y.record(.take, [x, indices]) { g in
+            y.record(op, inputs) { g in
                 let gc = try g.contiguous(op: name)
                 let dx = try Tensor.filled(xShape, 0, op: name)
                 picks.withUnsafeBufferPointer { idx in
@@ -52,12 +62,10 @@ extension Ops {
                                                outer: outer, size: size, inner: inner)
                     }
                 }
-                return [dx, nil]
+                return [dx] + [Tensor?](repeating: nil, count: inputs.count - 1)
             }
         }
-        if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: .take, inputs: [x, indices], outputs: [y], attributes: [("axis", String(ax))]))
-        }
+        if let listener = Trace.listener { listener.opDidRun(OpEvent(op: op, inputs: inputs, outputs: [y], attributes: attributes)) }
         return y
     }
 

@@ -213,30 +213,7 @@ extension Ops {
         }
         let outer = x.shape[..<axis].reduce(1, *), size = mask.count, inner = x.shape[(axis + m)...].reduce(1, *)
         let shape = Array(x.shape[..<axis]) + [picks.count] + Array(x.shape[(axis + m)...])
-        let xc = try x.contiguous(op: name)
-        let y = try Tensor.uninitialized(shape, op: name)
-        picks.withUnsafeBufferPointer { idx in
-            if let p = idx.baseAddress {
-                Kernels.gatherAxis(y.pointer, xc.pointer, index: p, m: picks.count, outer: outer, size: size, inner: inner)
-            }
-        }
-        if Tensor.recording(x) {
-            let xShape = x.shape
-            y.record(.maskedSelect, [x, mask]) { g in
-                let gc = try g.contiguous(op: name)
-                let dx = try Tensor.filled(xShape, 0, op: name)
-                picks.withUnsafeBufferPointer { idx in
-                    if let p = idx.baseAddress {
-                        Kernels.scatterAddAxis(dx: dx.pointer, dy: gc.pointer, index: p, m: picks.count,
-                                               outer: outer, size: size, inner: inner)
-                    }
-                }
-                return [dx, nil]
-            }
-        }
-        if let listener = Trace.listener {
-            listener.opDidRun(OpEvent(op: .maskedSelect, inputs: [x, mask], outputs: [y], attributes: [("axis", String(axis))]))
-        }
-        return y
+        return try gatherSlices(.maskedSelect, x, [x, mask], picks: picks, outer: outer, size: size, inner: inner,
+                                shape: shape, attributes: [("axis", String(axis))])
     }
 }

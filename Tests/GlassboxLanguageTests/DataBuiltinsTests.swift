@@ -123,7 +123,7 @@ final class DataBuiltinsTests: XCTestCase {
         close(fd)
         let error = failure("load_csv(\"\(path)\")", in: s)
         XCTAssertEqual(error?.kind, .allocation)
-        XCTAssertEqual(error?.message, "`\(path)` is 70.0 MiB; files of at most 64 MiB can be read")
+        XCTAssertEqual(error?.message, "`\(path)` is 70 MiB; files of at most 64 MiB can be read")
     }
 
     func testReadTextVocabEncodeDecodeRoundTrip() {

@@ -1,7 +1,4 @@
 import GlassboxTensors
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // MARK: - Data, text and sampling
 
@@ -172,74 +169,26 @@ enum DataBuiltins {
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }
 
-    /// The whole file as UTF-8 text (invalid bytes become U+FFFD).
-    ///
-    /// Regular files only: a named pipe, a terminal or `/dev/stdin` would block the session
-    /// until someone writes to it (Ctrl-C cannot reach a blocked read), and `/dev/zero` never
-    /// ends. The type is checked before the file is opened (opening a device can have effects of
-    /// its own) and again on the open file, which is opened non-blocking so that a path swapped
-    /// for a pipe in between cannot block either. A file larger than `maxFileBytes` is refused
-    /// by its size, before any of it is read.
+    /// The whole file as UTF-8 text (invalid bytes become U+FFFD), read through the one file
+    /// layer (`FileIO.readText`): regular files only — a named pipe, a terminal or `/dev/stdin`
+    /// would block the session, `/dev/zero` never ends — and at most `maxFileBytes`, refused by
+    /// its size before any of it is read. The messages name the path as the learner wrote it.
     static func read(_ path: String, _ session: Session, _ range: SourceRange) throws -> String {
         let resolved = resolve(path, session)
         let shown = resolved == path ? "`\(path)`" : "`\(path)` (\(resolved))"
         guard !path.isEmpty else { throw RuntimeError(.value, "the path is empty", range) }
-        func failure(_ verb: String) -> RuntimeError {
-            RuntimeError(.value, "cannot \(verb) \(shown): \(String(cString: strerror(errno)))", range)
-        }
-        func check(_ info: stat) throws {
-            guard info.st_mode & S_IFMT == S_IFREG else {
-                throw RuntimeError(.value, "\(shown) is \(kind(of: info.st_mode)), not a regular file", range)
-            }
-            guard info.st_size <= maxFileBytes else {
-                throw RuntimeError(.allocation, "\(shown) is \(megabytes(Int(info.st_size))); files of at most " +
-                                   "\(maxFileBytes >> 20) MiB can be read", range)
-            }
-        }
-        var info = stat()
-        guard stat(resolved, &info) == 0 else { throw failure("open") }
-        try check(info)
-        let fd = open(resolved, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("open") }
-        defer { close(fd) }
-        guard fstat(fd, &info) == 0 else { throw failure("read") }
-        try check(info)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("read")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-            // The file grew while it was read.
-            if bytes.count > maxFileBytes {
-                throw RuntimeError(.allocation, "\(shown) is larger than \(maxFileBytes >> 20) MiB; files of at most " +
-                                   "\(maxFileBytes >> 20) MiB can be read", range)
+        do {
+            return try FileIO.readText(resolved, limit: maxFileBytes)
+        } catch {
+            switch error.kind {
+            case .system: throw RuntimeError(.value, "cannot open \(shown): \(error.reason)", range)
+            case .notRegularFile:
+                var what = error.reason.hasPrefix("it is ") ? String(error.reason.dropFirst(6)) : error.reason
+                if !what.hasSuffix("not a regular file") { what += ", not a regular file" }
+                throw RuntimeError(.value, "\(shown) is \(what)", range)
+            case .tooLarge: throw RuntimeError(.allocation, "\(shown) \(error.reason)", range)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `a directory`, `a pipe`, … for a file type in `st_mode`.
-    static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: return "a directory"
-        case S_IFIFO: return "a pipe"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        default: return "a special file"
-        }
-    }
-
-    /// `70.5 MiB`.
-    static func megabytes(_ bytes: Int) -> String {
-        let tenths = bytes / (1 << 20 / 10)
-        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     /// Numbers separated by commas, one row per line; blank lines are ignored; an empty field is
