@@ -42,13 +42,13 @@ final class CommandTests: XCTestCase {
     func testPrecisionChangesHowTensorsAreShown() {
         assertTranscript("""
             In [1]: [1, 2] / 3
-            Out[1]: 2
+            Out[1]: 2-element
             [0.3333, 0.6667]
 
             In [2]: :precision 2
 
             In [2]: [1, 2] / 3
-            Out[2]: 2
+            Out[2]: 2-element
             [0.33, 0.67]
 
             In [3]: :precision
@@ -129,7 +129,7 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(screen.components(separatedBy: doc.signature).count - 1, 2, screen)
         XCTAssertTrue(screen.contains(doc.summary), screen)
         XCTAssertTrue(screen.contains(doc.example), screen)
-        XCTAssertTrue(screen.contains("v: your variable, a tensor of shape 3"), screen)
+        XCTAssertTrue(screen.contains("v: your variable, a tensor of shape 3-element"), screen)
         XCTAssertTrue(screen.contains(":time EXPR  run EXPR repeatedly"), screen)
         XCTAssertTrue(screen.contains("error: no help for `zeroes`; did you mean `zeros`?"), screen)
     }
