@@ -4,6 +4,18 @@ import GlassboxLanguage
 
 /// The `:commands` and `?help`, through whole sessions.
 final class CommandTests: XCTestCase {
+    /// A command typed twice (a lesson pre-fills `:next`, the learner types it too) is the
+    /// command once; anything else keeps its name and argument.
+    func testADoubledCommandIsTheCommandOnce() {
+        XCTAssertTrue(splitCommand(":next:next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next :next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next:next:next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next:back") == ("next:back", ""))
+        XCTAssertTrue(splitCommand(":lesson 3") == ("lesson", "3"))
+        XCTAssertTrue(splitCommand(":time :next") == ("time", ":next"))
+        XCTAssertTrue(splitCommand(":") == ("", ""))
+    }
+
     func testVarsListsShapesParametersAndGradients() {
         assertTranscript("""
             In [1]: :vars
