@@ -77,11 +77,11 @@ final class CheckingTests: XCTestCase {
     }
 
     func testTheClassicBroadcastMistakeIsNamed() {
-        // A 9 and a 9×1 broadcast to 9×9.
+        // A 9-element vector and a 9×1 broadcast to 9×9.
         run("ds = sigmoid(x) * (1 - reshape(sigmoid(x), 9, 1))")
         let message = derivative.check(in: session).message
         XCTAssertTrue(message.contains("has shape 9×9"), message)
-        XCTAssertTrue(message.contains("broadcast"), message)
+        XCTAssertTrue(message.contains("a 9-element vector and a 9×1 broadcast to 9×9"), message)
     }
 
     func testShapeAdvice() {
