@@ -35,7 +35,7 @@ public struct ValueFormatter: Sendable {
 
     // MARK: Header and body
 
-    /// `2×3` for a matrix, `3` for a vector (`Shape.text`), nil for a number.
+    /// `2×3` for a matrix, `3-element` for a vector (`Shape.text`), nil for a number.
     public func header(shape: [Int], isParameter: Bool = false) -> String? {
         guard !shape.isEmpty else { return nil }
         let dims = Shape.text(shape)

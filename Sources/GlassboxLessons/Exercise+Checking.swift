@@ -134,7 +134,7 @@ extension Exercise {
         }
     }
 
-    /// Equal shapes required (a 3×1 answer for a 3 quantity is a mistake worth naming, even
+    /// Equal shapes required (a 3×1 answer for a 3-element quantity is a mistake worth naming, even
     /// though they broadcast). Then, with d = |a − e| where they differ (NaN equals NaN):
     /// exact when no element differs; approximate when every d ≤ t + t·|e|; otherwise wrong.
     static func compare(_ a: Tensor, _ e: Tensor, tolerance: Tolerance) throws -> Verdict {
@@ -211,7 +211,7 @@ extension Exercise {
         if na == ne { return "the same \(na) numbers arranged differently (check reshape and the order of axes)" }
         if na > ne {
             if let n = e.last, e.count == 1, a == [n, n] {
-                return "\(na) numbers instead of \(ne): a \(n) and a \(n)×1 broadcast to \(n)×\(n); check which operand has the extra axis"
+                return "\(na) numbers instead of \(ne): a \(shapeText([n])) vector and a \(shapeText([n, 1])) broadcast to \(shapeText(a)); check which operand has the extra axis"
             }
             return "\(na) numbers instead of \(ne): an unintended broadcast, or a missing reduction (sum, mean)?"
         }

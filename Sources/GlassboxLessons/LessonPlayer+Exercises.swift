@@ -48,7 +48,7 @@ extension LessonPlayer {
             if let next = openExercises().first {
                 lines.append(.note("Next: exercise `\(next.id)` (compute `\(next.answer)`)."))
             } else if offered == nil, position >= parts[part].count, part < sectionCount {
-                lines.append(.note("`:next` goes on to “\(lesson.sections[part].title)”."))
+                lines.append(.note(Self.goOn(to: lesson.sections[part].title, prefilled: true)))
                 return step(lines, prefill: ":next")
             }
         } else {

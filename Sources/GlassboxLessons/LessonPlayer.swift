@@ -80,7 +80,22 @@ public final class LessonPlayer {
         self.store = store
         self.parts = [lesson.introduction] + lesson.sections.map(\.blocks)
         // Relative paths in load_csv/read_text start from the lesson's folder (as in Jupyter).
-        runner.session.directory = TextFile.split(lesson.name).directory
+        self.userDirectory = runner.session.directory
+        self.lessonDirectory = TextFile.split(lesson.name).directory
+        runner.session.directory = lessonDirectory
+    }
+
+    /// The session's folder before the lesson opened, which `leave()` gives back: without it,
+    /// relative paths at the prompt kept resolving from the lessons folder after the lesson.
+    let userDirectory: String?
+    /// The lesson file's folder, where the session's relative paths start while it plays.
+    let lessonDirectory: String
+
+    /// Gives the session back the folder it had before the lesson, when the lesson ends or the
+    /// REPL leaves it (another lesson, `:reset`). Going back into a section takes the lesson's
+    /// folder again.
+    public func leave() {
+        session.directory = userDirectory
     }
 
     var session: Session { runner.session }
@@ -170,6 +185,7 @@ public final class LessonPlayer {
 
     /// Shows part `p` from its start.
     func enter(_ p: Int) -> LessonStep {
+        session.directory = lessonDirectory
         part = p
         position = 0
         offered = nil
@@ -209,6 +225,12 @@ public final class LessonPlayer {
         return step(lines + endOfPart(), prefill: openExercises().isEmpty && part < sectionCount ? ":next" : nil)
     }
 
+    /// How the text says to go on when the input line already holds `:next`: typing `:next`
+    /// there too made `:next:next`, so it says to press Enter instead.
+    static func goOn(to title: String, prefilled: Bool) -> String {
+        prefilled ? "Press Enter to go on to “\(title)” (the line holds `:next`)." : "`:next` goes on to “\(title)”."
+    }
+
     /// What to say when a section has been shown to its end.
     func endOfPart() -> [LessonLine] {
         var lines: [LessonLine] = []
@@ -218,10 +240,12 @@ public final class LessonPlayer {
         }
         if part >= sectionCount {
             store?.update(key) { $0.finished = true }
+            leave()
             let solved = progress.solvedCount, total = lesson.exercises.count
             lines.append(.note("End of the lesson (\(solved) of \(total) exercises solved). `:lessons` lists the others; `:back` goes back a section."))
         } else {
-            lines.append(.note("End of section \(part) of \(sectionCount). `:next` goes on to “\(lesson.sections[part].title)”."))
+            let goOn = Self.goOn(to: lesson.sections[part].title, prefilled: open.isEmpty)
+            lines.append(.note("End of section \(part) of \(sectionCount). " + goOn))
         }
         return lines
     }

@@ -118,6 +118,7 @@ extension REPL {
         if let section, section > lesson.sections.count {
             return problem("lesson \(number) has \(lesson.sections.count) sections, not \(section)")
         }
+        notebook.player?.leave()   // the new lesson keeps the user's folder to give back, not the old lesson's
         let player = LessonPlayer(lesson: lesson, key: entry.key, runner: SessionCellRunner(session: session),
                                   store: notebook.progressStore())
         let recorder = notebook.recorder

@@ -27,7 +27,14 @@ extension REPL {
                         help: "forget every variable and earlier output (built-ins stay)") { repl, _ in
                 repl.session.reset()
                 repl.outputs = [.none]
-                repl.say("All variables and outputs forgotten.")
+                // The lesson's variables are gone, so the lesson is left too (and its folder).
+                if let player = repl.notebook.player {
+                    player.leave()
+                    repl.notebook.player = nil
+                    repl.say("All variables and outputs forgotten; the lesson is closed (`:lesson N` opens it again).")
+                } else {
+                    repl.say("All variables and outputs forgotten.")
+                }
             },
             REPLCommand(name: "quit", aliases: ["q", "exit"], help: "leave Glassbox (also Ctrl-D)") { repl, _ in
                 repl.shouldQuit = true

@@ -73,11 +73,20 @@ public struct CommandTable {
 }
 
 /// Splits `:name rest of line` into the name and its argument text.
+///
+/// A command typed twice — `:next:next` or `:next :next` — is the command once: a lesson
+/// leaves `:next` in the input line, and a learner who types `:next` as well doubles it.
 func splitCommand(_ line: String) -> (name: String, argument: String) {
     let body = line.drop(while: { $0 == " " || $0 == "\t" }).dropFirst()   // the ':'
-    let name = body.prefix(while: { !$0.isWhitespace })
-    let argument = body.dropFirst(name.count).trimmingWhitespace()
-    return (String(name), argument)
+    var name = String(body.prefix(while: { !$0.isWhitespace }))
+    var argument = body.dropFirst(name.count).trimmingWhitespace()
+    let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+    if parts.count > 1, !parts[0].isEmpty, parts.allSatisfy({ $0 == parts[0] }) { name = String(parts[0]) }
+    if !name.isEmpty {
+        let words = argument.split(whereSeparator: \.isWhitespace)
+        if !words.isEmpty, words.allSatisfy({ $0 == ":" + name }) { argument = "" }
+    }
+    return (name, argument)
 }
 
 // MARK: - Small helpers

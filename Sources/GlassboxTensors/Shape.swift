@@ -6,9 +6,14 @@ public enum Shape {
 
     /// The one spelling of a shape wherever a learner reads one — error messages, the header of
     /// a printed tensor, `:vars`, `?name`, exercise feedback, walkthrough labels: `2×3` for a
-    /// matrix, `3` for a vector (the header above `[1, 2, 3]`), `scalar` for rank 0.
+    /// matrix (`2×3×4` for higher ranks), `3-element` for a vector and `scalar` for rank 0.
+    /// A vector says `-element` because a bare `3` above `[2, 4, 6]` read as the value.
     public static func text(_ shape: [Int]) -> String {
-        shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "×")
+        switch shape.count {
+        case 0: return "scalar"
+        case 1: return "\(shape[0])-element"
+        default: return shape.map(String.init).joined(separator: "×")
+        }
     }
 
     /// The most axes a tensor may have (NumPy's limit, `NPY_MAXDIMS`). Without a limit,

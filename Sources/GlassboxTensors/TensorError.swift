@@ -49,7 +49,7 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// `2×3`, `3`, `scalar`: the one spelling of shapes (`Shape.text`).
+    /// `2×3`, `3-element`, `scalar`: the one spelling of shapes (`Shape.text`).
     static func format(_ shape: [Int]) -> String { Shape.text(shape) }
 
     /// `3`, `0.5`, `-0.1`, `nan`: a float as the learner typed it.

@@ -72,7 +72,6 @@ struct Labeler {
     }
 }
 
-/// `2×3`; `scalar` for rank 0.
-func shapeText(_ shape: [Int]) -> String {
-    shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "×")
-}
+/// The one shape spelling (`Shape.text`: `2×3`, `3-element`, `scalar`), so a walkthrough's
+/// labels read like the notebook's headers and error messages.
+func shapeText(_ shape: [Int]) -> String { Shape.text(shape) }

@@ -38,10 +38,10 @@ final class DataBuiltinsTests: XCTestCase {
     func testLoadCSVWithHeaderAndMissingValues() {
         write("header.csv", "3,2,setosa\n5.1,3.5\n4.9,\r\n\n 4.7 , 3.2\n")
         s.directory = folder
-        XCTAssertEqual(show("X = load_csv(\"header.csv\", skip=1); X.shape", in: s), "2\n[3, 2]")
-        XCTAssertEqual(show("X[0]", in: s), "2\n[5.1, 3.5]")
+        XCTAssertEqual(show("X = load_csv(\"header.csv\", skip=1); X.shape", in: s), "2-element\n[3, 2]")
+        XCTAssertEqual(show("X[0]", in: s), "2-element\n[5.1, 3.5]")
         XCTAssertEqual(show("X[1, 1] != X[1, 1]", in: s), "1")   // the empty field is nan
-        XCTAssertEqual(show("X[2]", in: s), "2\n[4.7, 3.2]")
+        XCTAssertEqual(show("X[2]", in: s), "2-element\n[4.7, 3.2]")
     }
 
     func testRelativePathsUseTheSessionDirectoryElseTheWorkingDirectory() {
@@ -131,7 +131,7 @@ final class DataBuiltinsTests: XCTestCase {
         s.directory = folder
         XCTAssertEqual(show("text = read_text(\"t.txt\"); len(text)", in: s), "13")
         XCTAssertEqual(show("V = vocab(text); V", in: s), "\"\\n ,dehlorw\"")
-        XCTAssertEqual(show("encode(\"hello\", V)", in: s), "5\n[5, 4, 6, 6, 7]")
+        XCTAssertEqual(show("encode(\"hello\", V)", in: s), "5-element\n[5, 4, 6, 6, 7]")
         XCTAssertEqual(show("decode(encode(text, V), V) == text", in: s), "1")
         XCTAssertEqual(failure("encode(\"hex\", V)", in: s)?.message, "encode: the character \"x\" is not in the vocabulary")
         XCTAssertEqual(failure("decode([1, 10], V)", in: s)?.message,
@@ -157,7 +157,7 @@ final class DataBuiltinsTests: XCTestCase {
         XCTAssertNotEqual(p, (0..<50).map(Float.init))
         _ = s.run("seed(3); q = randperm(50)")
         XCTAssertEqual(s.value(of: "q")?.tensor?.toArray(), p)
-        XCTAssertEqual(show("randperm(0).shape", in: s), "1\n[0]")
+        XCTAssertEqual(show("randperm(0).shape", in: s), "1-element\n[0]")
         XCTAssertEqual(failure("randperm(-2)", in: s)?.message, "`n` of randperm must be ≥ 0, got -2")
     }
 
@@ -165,7 +165,7 @@ final class DataBuiltinsTests: XCTestCase {
         _ = s.run("M = reshape(arange(12), 3, 4)")
         XCTAssertEqual(show("take(M, [2, 0, 2])", in: s), "3×4\n[[ 8,  9, 10, 11],\n [ 0,  1,  2,  3],\n [ 8,  9, 10, 11]]")
         XCTAssertEqual(show("take(M, [-1, 1], axis=1)", in: s), "3×2\n[[ 3,  1],\n [ 7,  5],\n [11,  9]]")
-        XCTAssertEqual(show("take(M, [[0, 1], [1, 2]]).shape", in: s), "3\n[2, 2, 4]")
+        XCTAssertEqual(show("take(M, [[0, 1], [1, 2]]).shape", in: s), "3-element\n[2, 2, 4]")
         XCTAssertEqual(show("take(M[:, 1:3], [1])", in: s), "1×2\n[[5, 6]]")   // a strided view
         XCTAssertEqual(failure("take(M, [3])", in: s)?.message, "take: index 3 is out of range for axis 0 of size 3")
         XCTAssertEqual(failure("take(M, [0.5])", in: s)?.message, "take: index 0.5 is out of range for axis 0 of size 3")
@@ -182,8 +182,8 @@ final class DataBuiltinsTests: XCTestCase {
 
     func testOneHot() {
         XCTAssertEqual(show("one_hot([0, 2, 1], 3)", in: s), "3×3\n[[1, 0, 0],\n [0, 0, 1],\n [0, 1, 0]]")
-        XCTAssertEqual(show("one_hot(1, 4)", in: s), "4\n[0, 1, 0, 0]")
-        XCTAssertEqual(show("one_hot([[0], [1]], 2).shape", in: s), "3\n[2, 1, 2]")
+        XCTAssertEqual(show("one_hot(1, 4)", in: s), "4-element\n[0, 1, 0, 0]")
+        XCTAssertEqual(show("one_hot([[0], [1]], 2).shape", in: s), "3-element\n[2, 1, 2]")
         XCTAssertEqual(failure("one_hot([0, 3], 3)", in: s)?.message, "one_hot: label 3 is not a class index in 0…2")
         XCTAssertEqual(failure("one_hot([1.5], 3)", in: s)?.message, "one_hot: label 1.5 is not a class index in 0…2")
         XCTAssertEqual(failure("one_hot([0], 0)", in: s)?.message, "`n` of one_hot must be ≥ 1, got 0")
@@ -213,7 +213,7 @@ final class DataBuiltinsTests: XCTestCase {
 
     func testMultinomialRowsAndErrors() {
         XCTAssertEqual(show("seed(1); multinomial([[0, 1], [1, 0]], 3)", in: s), "2×3\n[[1, 1, 1],\n [0, 0, 0]]")
-        XCTAssertEqual(show("multinomial([2, 0, 0]).shape", in: s), "1\n[1]")   // unnormalized weights are fine
+        XCTAssertEqual(show("multinomial([2, 0, 0]).shape", in: s), "1-element\n[1]")   // unnormalized weights are fine
         XCTAssertEqual(failure("multinomial([0.5, -0.1])", in: s)?.message,
                        "multinomial: probabilities must be finite and ≥ 0, got -0.1")
         XCTAssertEqual(failure("multinomial([[1, 0], [0, 0]])", in: s)?.message,

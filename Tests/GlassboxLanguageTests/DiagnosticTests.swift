@@ -14,8 +14,8 @@ final class DiagnosticTests: XCTestCase {
 
     override func tearDown() {
         // Every mistake leaves the variables as they were.
-        XCTAssertEqual(show("x", in: s), "3\n[1, 2, 3]")
-        XCTAssertEqual(show("A.shape", in: s), "2\n[2, 3]")
+        XCTAssertEqual(show("x", in: s), "3-element\n[1, 2, 3]")
+        XCTAssertEqual(show("A.shape", in: s), "2-element\n[2, 3]")
         Interrupt.clear()
     }
 
@@ -74,13 +74,13 @@ final class DiagnosticTests: XCTestCase {
         check("x(1)", .type, "`x` is a tensor, not a function", span: "x")
         check("y = print(1)", .type, "the right side gives nothing to assign to `y`")
         check("h, c = x", .type, "cannot unpack a tensor into 2 names; the right side must be a tuple")
-        check("if x { 1 }", .shape, "a condition must be a single number, got a tensor of shape 3; reduce it first (sum, max, min)")
+        check("if x { 1 }", .shape, "a condition must be a single number, got a tensor of shape 3-element; reduce it first (sum, max, min)")
     }
 
     func testShapeNamesBothShapesAndTheOp() {
         check("A @ B", .shape, "matmul: shapes 2×3 and 4×5 do not match (inner dimensions 3 and 4 differ)", span: "A @ B")
         check("A + B", .shape, "add: shapes 2×3 and 4×5 do not match (cannot broadcast)", span: "A + B")
-        check("[[1, 2], [3]]", .shape, "the elements of a tensor literal must have the same shape; the first has shape 2 but this one 1")
+        check("[[1, 2], [3]]", .shape, "the elements of a tensor literal must have the same shape; the first has shape 2-element but this one 1-element")
     }
 
     func testIndex() {
@@ -149,7 +149,7 @@ final class DiagnosticLocationTests: XCTestCase {
         XCTAssertEqual(d?.column, 8)
         XCTAssertEqual(d?.notes, ["in `f`, called as `f(x)` (demo.gbx, line 12)"])
         XCTAssertEqual(d?.formatted(relativeTo: nil).split(separator: "\n").first.map(String.init),
-                       "demo.gbx:4:8: error: matmul: shapes 2 and 3×3 do not match (inner dimensions 2 and 3 differ)")
+                       "demo.gbx:4:8: error: matmul: shapes 2-element and 3×3 do not match (inner dimensions 2 and 3 differ)")
         let e = s.run("z = 1\nz = zeroes(2)", name: "demo.gbx", firstLine: 20).error
         XCTAssertEqual(e.map { JSON.cellError($0, cell: 3) },
                        #"{"cell": 3, "error": {"message": "unknown name `zeroes`; did you mean `zeros`?", "line": 21, "column": 5, "length": 6}}"#)

@@ -15,19 +15,19 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(show("2^-1", in: s), "0.5")
         XCTAssertEqual(show("2^3^2", in: s), "512")
         XCTAssertEqual(show("(1 + 2) * 3", in: s), "9")
-        XCTAssertEqual(show("[1, 2, 3] * 2", in: s), "3\n[2, 4, 6]")
+        XCTAssertEqual(show("[1, 2, 3] * 2", in: s), "3-element\n[2, 4, 6]")
         XCTAssertEqual(show("1 < 2", in: s), "1")
-        XCTAssertEqual(show("[1, 2, 3] >= 2", in: s), "3\n[0, 1, 1]")
+        XCTAssertEqual(show("[1, 2, 3] >= 2", in: s), "3-element\n[0, 1, 1]")
     }
 
     func testVariablesAndTensors() {
         XCTAssertEqual(show("A = [[1, 2], [3, 4]]; A @ A", in: s), "2×2\n[[ 7, 10],\n [15, 22]]")
         XCTAssertEqual(show("A'", in: s), "2×2\n[[1, 3],\n [2, 4]]")
         XCTAssertEqual(show("A.T", in: s), "2×2\n[[1, 3],\n [2, 4]]")
-        XCTAssertEqual(show("A.shape", in: s), "2\n[2, 2]")
+        XCTAssertEqual(show("A.shape", in: s), "2-element\n[2, 2]")
         XCTAssertEqual(show("A[0, 1]", in: s), "2")
-        XCTAssertEqual(show("A[:, -1]", in: s), "2\n[2, 4]")
-        XCTAssertEqual(show("x = arange(10); x[1:8:3]", in: s), "3\n[1, 4, 7]")
+        XCTAssertEqual(show("A[:, -1]", in: s), "2-element\n[2, 4]")
+        XCTAssertEqual(show("x = arange(10); x[1:8:3]", in: s), "3-element\n[1, 4, 7]")
         XCTAssertEqual(show("α = 0.5; θ = α * 2; θ", in: s), "1")
     }
 
@@ -61,7 +61,7 @@ final class EvaluatorTests: XCTestCase {
         _ = s.run("print(\"loss\", 0.25, [1, 2])")
         XCTAssertEqual(s.printed, ["loss 0.25 [1, 2]"], "among other values a tensor is inline, as NumPy prints it")
         _ = s.run("print([1, 2]); print(\"W =\", [[1, 2], [3, 4]])")
-        XCTAssertEqual(s.printed.suffix(2), ["2\n[1, 2]", "W = [[1, 2],\n [3, 4]]"], "alone, as the notebook shows it")
+        XCTAssertEqual(s.printed.suffix(2), ["2-element\n[1, 2]", "W = [[1, 2],\n [3, 4]]"], "alone, as the notebook shows it")
     }
 
     func testStatementResults() {

@@ -51,7 +51,7 @@ final class ExplainTests: XCTestCase {
             return nil
         }
         XCTAssertEqual(nodes, ["sum", "mul"])
-        XCTAssertEqual(show("w.grad", in: s), "2\n[2, 4]")
+        XCTAssertEqual(show("w.grad", in: s), "2-element\n[2, 4]")
     }
 
     func testAnErrorInsideExplainRemovesTheListener() {

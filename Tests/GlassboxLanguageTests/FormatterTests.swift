@@ -63,7 +63,8 @@ final class FormatterTests: XCTestCase {
 
     func testHeader() {
         XCTAssertEqual(f.header(shape: [2, 3]), "2×3")
-        XCTAssertEqual(f.header(shape: [4]), "4")
+        XCTAssertEqual(f.header(shape: [4]), "4-element")
+        XCTAssertEqual(f.header(shape: [4], isParameter: true), "4-element param")
         XCTAssertNil(f.header(shape: []))
         XCTAssertEqual(f.header(shape: [3, 1], isParameter: true), "3×1 param")
     }

@@ -20,7 +20,7 @@ final class SignatureTests: XCTestCase {
         XCTAssertEqual(failure("f(1, 2)", in: s)?.message, "`f` takes 1 argument, got 2")
         XCTAssertEqual(failure("exp(1, 2)", in: s)?.message, "`exp` takes 1 argument, got 2")
         // A default is evaluated at each call; a keyword may fill a parameter out of order.
-        XCTAssertEqual(show("total([[1, 2], [3, 4]], axis=1)", in: s), "2\n[3, 7]")
-        XCTAssertEqual(show("total([[1, 2], [3, 4]])", in: s), "2\n[4, 6]")
+        XCTAssertEqual(show("total([[1, 2], [3, 4]], axis=1)", in: s), "2-element\n[3, 7]")
+        XCTAssertEqual(show("total([[1, 2], [3, 4]])", in: s), "2-element\n[4, 6]")
     }
 }

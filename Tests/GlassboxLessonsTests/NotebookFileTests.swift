@@ -34,7 +34,7 @@ final class NotebookFileTests: XCTestCase {
         ```
 
         ```output
-        3
+        3-element
         [0.05, -0.1, 0.2]
         ```
 
@@ -126,7 +126,7 @@ final class NotebookFileTests: XCTestCase {
         XCTAssertEqual(cells[2]["metadata"]?["jupyter"]?["source_hidden"], .bool(true))
         let output = try XCTUnwrap(cells[4]["outputs"]?.arrayValue?.first)
         XCTAssertEqual(output["output_type"], .string("execute_result"))
-        XCTAssertEqual(output["data"]?["text/plain"], .array([.string("3\n"), .string("[0.05, -0.1, 0.2]")]))
+        XCTAssertEqual(output["data"]?["text/plain"], .array([.string("3-element\n"), .string("[0.05, -0.1, 0.2]")]))
         XCTAssertEqual(cells[4]["source"], .array([.string("m = 0.1 * g\n"), .string("m")]))
         // Section headings and exercises become Markdown.
         let markdown = cells[5]["source"]?.arrayValue?.compactMap(\.stringValue).joined() ?? ""

@@ -54,7 +54,7 @@ final class ParserTests: XCTestCase {
         ```
 
         ```output
-        9
+        9-element
         [0.018, 0.047, …]
         ```
 
@@ -91,7 +91,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(cells[0].line, 19)
         XCTAssertEqual(cells[1].kind, .code)
         XCTAssertEqual(cells[1].source, "s = sigmoid(x)\ns")
-        XCTAssertEqual(cells[1].output?.text, "9\n[0.018, 0.047, …]")
+        XCTAssertEqual(cells[1].output?.text, "9-element\n[0.018, 0.047, …]")
         XCTAssertEqual(cells[1].output?.line, 28)
 
         let e = try XCTUnwrap(nb.exercises.first)

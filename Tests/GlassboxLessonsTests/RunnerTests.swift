@@ -29,7 +29,7 @@ final class RunnerTests: XCTestCase {
     }
 
     func testEllipsisMatchesAnyText() {
-        XCTAssertTrue(OutputMatch.matches(recorded: "9\n[0.018, 0.047, …]", actual: "9\n[0.018, 0.047, 0.1192, 0.2689, 0.5]"))
+        XCTAssertTrue(OutputMatch.matches(recorded: "9-element\n[0.018, 0.047, …]", actual: "9-element\n[0.018, 0.047, 0.1192, 0.2689, 0.5]"))
         XCTAssertTrue(OutputMatch.matches(recorded: "loss ... done", actual: "loss 0.3 0.2 0.1 done"))
         XCTAssertFalse(OutputMatch.matches(recorded: "loss … done", actual: "loss 0.3 0.2 0.1"))
         XCTAssertTrue(OutputMatch.matches(recorded: "…", actual: ""))
@@ -43,7 +43,7 @@ final class RunnerTests: XCTestCase {
     }
 
     func testFirstDifferingLine() {
-        XCTAssertEqual(OutputMatch.firstDifferingLine(recorded: "3\n[1, 2, 3]", actual: "3\n[1, 2, 4]"), 2)
+        XCTAssertEqual(OutputMatch.firstDifferingLine(recorded: "3-element\n[1, 2, 3]", actual: "3-element\n[1, 2, 4]"), 2)
     }
 
     // MARK: Running notebooks
@@ -64,7 +64,7 @@ final class RunnerTests: XCTestCase {
 
         ```output
         hello
-        3
+        3-element
         [2, 4, 6]
         ```
 
@@ -109,7 +109,7 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(report.cellsRun, 2)
         XCTAssertEqual(report.outputsCompared, 1)
         XCTAssertEqual(report.exercisesChecked, 1)
-        XCTAssertEqual(events, ["cell 4: ", "cell 8: hello\n3\n[2, 4, 6]", "exercise squares: exact"])
+        XCTAssertEqual(events, ["cell 4: ", "cell 8: hello\n3-element\n[2, 4, 6]", "exercise squares: exact"])
         XCTAssertEqual(report.summary, "2 cells ran, 1 of 1 recorded outputs match, 1 of 1 exercise solutions pass")
     }
 

@@ -20,7 +20,7 @@ final class CommandLineTests: XCTestCase {
 
     func testEvaluatePrintsTheResult() throws {
         let outcome = try glassbox(["-e", "x = [1, 2, 3]; x * 2"])
-        XCTAssertEqual(outcome.output, "3\n[2, 4, 6]\n")
+        XCTAssertEqual(outcome.output, "3-element\n[2, 4, 6]\n")
         XCTAssertEqual(outcome.errors, "")
         XCTAssertEqual(outcome.status, 0)
     }
@@ -45,7 +45,7 @@ final class CommandLineTests: XCTestCase {
         let first = try temporaryFile("a.gbx", "w = [1, 2]\n")
         let second = try temporaryFile("b.gbx", "w * 10\n\nnope\nw\n")
         let outcome = try glassbox(["run", first, second])
-        XCTAssertEqual(outcome.output, "2\n[10, 20]\n2\n[1, 2]\n")
+        XCTAssertEqual(outcome.output, "2-element\n[10, 20]\n2-element\n[1, 2]\n")
         XCTAssertTrue(outcome.errors.hasPrefix("\(second):3:1: error: unknown name `nope`"), outcome.errors)
         XCTAssertEqual(outcome.status, 1)
     }

@@ -4,6 +4,18 @@ import GlassboxLanguage
 
 /// The `:commands` and `?help`, through whole sessions.
 final class CommandTests: XCTestCase {
+    /// A command typed twice (a lesson pre-fills `:next`, the learner types it too) is the
+    /// command once; anything else keeps its name and argument.
+    func testADoubledCommandIsTheCommandOnce() {
+        XCTAssertTrue(splitCommand(":next:next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next :next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next:next:next") == ("next", ""))
+        XCTAssertTrue(splitCommand(":next:back") == ("next:back", ""))
+        XCTAssertTrue(splitCommand(":lesson 3") == ("lesson", "3"))
+        XCTAssertTrue(splitCommand(":time :next") == ("time", ":next"))
+        XCTAssertTrue(splitCommand(":") == ("", ""))
+    }
+
     func testVarsListsShapesParametersAndGradients() {
         assertTranscript("""
             In [1]: :vars
@@ -42,13 +54,13 @@ final class CommandTests: XCTestCase {
     func testPrecisionChangesHowTensorsAreShown() {
         assertTranscript("""
             In [1]: [1, 2] / 3
-            Out[1]: 2
+            Out[1]: 2-element
             [0.3333, 0.6667]
 
             In [2]: :precision 2
 
             In [2]: [1, 2] / 3
-            Out[2]: 2
+            Out[2]: 2-element
             [0.33, 0.67]
 
             In [3]: :precision
@@ -129,7 +141,7 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(screen.components(separatedBy: doc.signature).count - 1, 2, screen)
         XCTAssertTrue(screen.contains(doc.summary), screen)
         XCTAssertTrue(screen.contains(doc.example), screen)
-        XCTAssertTrue(screen.contains("v: your variable, a tensor of shape 3"), screen)
+        XCTAssertTrue(screen.contains("v: your variable, a tensor of shape 3-element"), screen)
         XCTAssertTrue(screen.contains(":time EXPR  run EXPR repeatedly"), screen)
         XCTAssertTrue(screen.contains("error: no help for `zeroes`; did you mean `zeros`?"), screen)
     }

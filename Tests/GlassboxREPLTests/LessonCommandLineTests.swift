@@ -33,7 +33,7 @@ final class LessonCommandLineTests: XCTestCase {
         ```
 
         ```output
-        3
+        3-element
         [2, 4, 6]
         ```
 
@@ -49,7 +49,7 @@ final class LessonCommandLineTests: XCTestCase {
     func testRunPrintsWhatEachCellPrints() throws {
         let path = try file("nb.md", notebook)
         let outcome = try glassbox(["run", path])
-        XCTAssertEqual(outcome.output, "3\n[2, 4, 6]\n")
+        XCTAssertEqual(outcome.output, "3-element\n[2, 4, 6]\n")
         XCTAssertEqual(outcome.errors, "")
         XCTAssertEqual(outcome.status, 0)
     }

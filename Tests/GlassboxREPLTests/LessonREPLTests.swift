@@ -104,6 +104,53 @@ final class LessonREPLTests: XCTestCase {
         XCTAssertEqual(progress.lesson("07-tiny").exercises["triple"], ExerciseProgress(tries: 1 + 1, hintsShown: 1, solved: true, sawSolution: true))
     }
 
+    /// When the input line is pre-filled with `:next`, the text says to press Enter, not to type
+    /// `:next`; a learner who types it anyway (`:next:next`, `:next :next`) still goes on.
+    func testThePrefilledNextAgreesWithTheTextAndADoubledNextGoesOn() {
+        for doubled in [":next:next", ":next :next"] {
+            let h = harness([.line(":lesson 7 1"), .line("y = x * 2"), .line("t = x * 3"), .line(":check"),
+                             .line(doubled), .endOfInput])
+            unlink(directory + "/progress.json")   // each round starts with the exercise open
+            let screen = h.run() + h.errors.text
+            XCTAssertEqual(Array(h.reader.prefills.prefix(2)), ["y = x * 2", ":next"], screen)
+            // While the exercise is open the line is empty and the text names `:next`; once it is
+            // solved the line holds `:next` and the text says to press Enter.
+            XCTAssertTrue(screen.contains("End of section 1 of 2. `:next` goes on to “Done”."), screen)
+            XCTAssertTrue(screen.contains("✓ `triple`: exact — solved.\n\nPress Enter to go on to “Done” (the line holds `:next`)."), screen)
+            XCTAssertTrue(screen.contains("## Done  (section 2 of 2)"), "`\(doubled)` goes on\n\(screen)")
+            XCTAssertFalse(screen.contains("unknown command"), screen)
+        }
+    }
+
+    /// `:lesson N` points the session's relative paths at the lessons folder; ending the lesson,
+    /// `:reset` and opening another lesson give the learner's own folder back.
+    func testLeavingALessonGivesBackTheLearnersFolder() {
+        let mine = "/learner/own/folder"
+        func folder(after events: [ScriptedLineReader.Event]) -> (String?, String) {
+            let h = harness(events + [.endOfInput])
+            h.repl.session.directory = mine
+            let screen = h.run()
+            return (h.repl.session.directory, screen)
+        }
+        let (during, screen) = folder(after: [.line(":lesson 7 1")])
+        XCTAssertNotEqual(during, mine, screen)
+        XCTAssertEqual(during.map { $0.hasPrefix(directory) }, true, "the lesson's folder while it plays\n\(screen)")
+
+        let (reset, resetScreen) = folder(after: [.line(":lesson 7 1"), .line(":reset")])
+        XCTAssertEqual(reset, mine, resetScreen)
+        XCTAssertTrue(resetScreen.contains("the lesson is closed"), resetScreen)
+
+        let (again, againScreen) = folder(after: [.line(":lesson 7 1"), .line(":lesson 7 2"), .line(":reset")])
+        XCTAssertEqual(again, mine, "a second lesson gives back the learner's folder, not the first lesson's\n\(againScreen)")
+
+        let (ended, endedScreen) = folder(after: [.line(":lesson 7 2"), .line("y + 1")])
+        XCTAssertTrue(endedScreen.contains("End of the lesson"), endedScreen)
+        XCTAssertEqual(ended, mine, endedScreen)
+
+        let (back, backScreen) = folder(after: [.line(":lesson 7 2"), .line("y + 1"), .line(":back")])
+        XCTAssertNotEqual(back, mine, "going back into the lesson takes its folder again\n\(backScreen)")
+    }
+
     func testExploringKeepsTheCellOffered() {
         let h = harness([.line(":lesson 7"), .line("x"), .line("y = x*2"), .endOfInput])
         let screen = h.run()

@@ -19,7 +19,7 @@ final class ScriptOutputTests: XCTestCase {
     func testScriptsPrintEveryUnsilencedValueWithoutPrompts() {
         let harness = script("x = [1, 2]\nx * 2; x + 1\n# a comment\n\nx;\nprint(\"done\")", .script(fileName: "demo.gbx"))
         // `;` ends a statement and silences it, in scripts as at the prompt.
-        XCTAssertEqual(harness.screen.text, "2\n[2, 3]\ndone\n")
+        XCTAssertEqual(harness.screen.text, "2-element\n[2, 3]\ndone\n")
         XCTAssertEqual(harness.errors.text, "")
         XCTAssertEqual(harness.repl.failedCells, 0)
     }

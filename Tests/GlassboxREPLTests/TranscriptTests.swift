@@ -9,7 +9,7 @@ final class TranscriptTests: XCTestCase {
             In [1]: x = [1, 2, 3]
 
             In [2]: x * 2
-            Out[2]: 3
+            Out[2]: 3-element
             [2, 4, 6]
 
             In [3]: 7
@@ -89,7 +89,7 @@ final class TranscriptTests: XCTestCase {
 
             In [3]: [1,
                ...:  2]
-            Out[3]: 2
+            Out[3]: 2-element
             [1, 2]
 
             In [4]: total
@@ -109,7 +109,7 @@ final class TranscriptTests: XCTestCase {
                       ^~~~~~
 
             In [3]: x
-            Out[3]: 2
+            Out[3]: 2-element
             [1, 2]
 
             In [4]: 

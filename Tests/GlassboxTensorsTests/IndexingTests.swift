@@ -40,7 +40,7 @@ final class IndexingTests: XCTestCase {
         XCTAssertEqual(cols.shape, [2, 3, 2])
         XCTAssertNil(cols.node, "no node without a parameter")
         XCTAssertThrowsError(try Ops.maskedSelect(x, t([3], [1, 0, 1]))) { error in
-            XCTAssertEqual("\(error)", "masked_select: shapes 2×3×4 and 3 do not match (a mask has the shape of the axes it selects from)")
+            XCTAssertEqual("\(error)", "masked_select: shapes 2×3×4 and 3-element do not match (a mask has the shape of the axes it selects from)")
         }
         XCTAssertThrowsError(try Ops.maskedSelect(x, t([2], [1, 2]))) { error in
             XCTAssertEqual("\(error)", "masked_select: a mask holds 0s and 1s, got 2")
@@ -59,7 +59,7 @@ final class IndexingTests: XCTestCase {
         XCTAssertEqual(apart.toArray(), [15, 19, 23, 12, 16, 20])
         // A vector of 0s and 1s shaped like the axes it stands for is a mask; any other is indices.
         XCTAssertEqual(try Ops.indexed(x, [.tensor(t([2], [1, 1]))]).shape, [2, 3, 4], "mask [1, 1]")
-        XCTAssertEqual(try Ops.indexed(x, [.tensor(t([3], [1, 1, 0]))]).shape, [3, 3, 4], "indices (shape 3 ≠ 2)")
+        XCTAssertEqual(try Ops.indexed(x, [.tensor(t([3], [1, 1, 0]))]).shape, [3, 3, 4], "indices (shape 3-element ≠ 2)")
         XCTAssertThrowsError(try Ops.indexed(x, [.tensor(t([1], [2]))])) { error in
             XCTAssertEqual("\(error)", "take: index 2 is out of range for axis 0 of size 2")
         }
@@ -103,7 +103,7 @@ final class IndexingTests: XCTestCase {
         XCTAssertEqual(try Ops.index(apart, [.index(1), .all, .index(3)]).toArray(), [-1, -1, -1])
         XCTAssertEqual(try Ops.index(apart, [.index(1), .all, .index(0)]).toArray(), [-2, -2, -2])
         XCTAssertThrowsError(try Ops.indexPut(x, [.spec(.index(0))], t([2], [1, 2]))) { error in
-            XCTAssertEqual("\(error)", "index_put: shapes 2 and 3×4 do not match (the value does not fit the indexed part)")
+            XCTAssertEqual("\(error)", "index_put: shapes 2-element and 3×4 do not match (the value does not fit the indexed part)")
         }
         let view = try Ops.transpose(Ops.index(x, [.index(0)]))   // a strided input
         XCTAssertEqual(try Ops.indexPut(view, [.spec(.index(1))], t([3], [9, 9, 9])).toArray(),

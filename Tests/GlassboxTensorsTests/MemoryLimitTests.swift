@@ -58,7 +58,7 @@ final class MemoryLimitTests: XCTestCase {
             let message = "\(error)"
             XCTAssertFalse(message.contains("\n"))
             XCTAssertTrue(message.hasPrefix("add: out of tensor memory: live tensors hold "), message)
-            XCTAssertTrue(message.contains("a new one of shape 524288 (2 MiB) would pass the limit of"), message)
+            XCTAssertTrue(message.contains("a new one of shape 524288-element (2 MiB) would pass the limit of"), message)
         }
         XCTAssertEqual(Tensor.liveTensorBytes, before + (4 << 20), "a refused tensor is not counted")
         // Small tensors are never refused, and freeing memory makes room again.

@@ -19,9 +19,13 @@ final class NumberTextTests: XCTestCase {
 
     func testShapesHaveOneSpellingEverywhere() {
         XCTAssertEqual(Shape.text([2, 3]), "2×3")
-        XCTAssertEqual(Shape.text([3]), "3")
+        XCTAssertEqual(Shape.text([2, 3, 4]), "2×3×4")
+        XCTAssertEqual(Shape.text([3, 0]), "3×0")
+        // A vector says what its number is: a bare `3` above `[2, 4, 6]` read as the value.
+        XCTAssertEqual(Shape.text([3]), "3-element")
+        XCTAssertEqual(Shape.text([0]), "0-element")
         XCTAssertEqual(Shape.text([]), "scalar")
-        XCTAssertEqual("\(TensorError.shapeMismatch(op: "add", [2, 3], [4]))", "add: shapes 2×3 and 4 do not match")
+        XCTAssertEqual("\(TensorError.shapeMismatch(op: "add", [2, 3], [4]))", "add: shapes 2×3 and 4-element do not match")
         XCTAssertEqual("\(TensorError.allocationTooLarge(op: "zeros", shape: [], limit: 4 << 30))",
                        "zeros: a tensor of shape scalar would exceed the memory limit of 4 GiB")
     }

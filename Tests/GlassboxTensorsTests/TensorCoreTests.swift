@@ -93,7 +93,7 @@ final class TensorCoreTests: XCTestCase {
 
     func testBroadcastMismatchNamesBothShapes() {
         XCTAssertThrowsError(try Ops.add(Ops.zeros([2, 3]), Ops.zeros([4]))) { error in
-            XCTAssertEqual("\(error)", "add: shapes 2×3 and 4 do not match (cannot broadcast)")
+            XCTAssertEqual("\(error)", "add: shapes 2×3 and 4-element do not match (cannot broadcast)")
         }
     }
 
@@ -123,7 +123,7 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(t.shape, [3, 2]); XCTAssertFalse(t.isContiguous)
         XCTAssertEqual(t.toArray(), [0, 3, 1, 4, 2, 5])
         XCTAssertEqual(try Ops.reshape(t, [6]).toArray(), [0, 3, 1, 4, 2, 5])   // a copy
-        XCTAssertThrowsError(try Ops.reshape(a, [4, 2])) { XCTAssertTrue("\($0)".hasPrefix("reshape: shapes 6 and 4×2")) }
+        XCTAssertThrowsError(try Ops.reshape(a, [4, 2])) { XCTAssertTrue("\($0)".hasPrefix("reshape: shapes 6-element and 4×2")) }
         XCTAssertThrowsError(try Ops.swapAxes(m, 0, 2)) { XCTAssertEqual($0 as? TensorError, .invalidAxis(op: "transpose", axis: 2, rank: 2)) }
     }
 

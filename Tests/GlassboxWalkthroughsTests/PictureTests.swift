@@ -116,7 +116,7 @@ final class PictureTests: XCTestCase {
         XCTAssertEqual(s.run("plot(zeros(2, 2, 2))").error?.message,
                        "plot needs y as a vector (or one row per line), got a tensor of shape 2×2×2")
         XCTAssertEqual(s.run("plot([1, 2, 3], [1, 2])").error?.message,
-                       "plot(x, y) needs x with one value per point: x has shape 3, y has shape 2")
+                       "plot(x, y) needs x with one value per point: x has shape 3-element, y has shape 2-element")
         XCTAssertEqual(s.run("heatmap(1)").error?.message, "heatmap needs a matrix (or a vector), got a tensor of shape scalar")
         XCTAssertEqual(s.run("plot([1, 2], title=3)").error?.message, "a title must be a string, got a number")
     }
