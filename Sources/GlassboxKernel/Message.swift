@@ -112,7 +112,7 @@ struct HeaderFactory: Sendable {
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20...])
     }
 
-    /// The current UTC time, `2024-05-01T12:00:00.123456Z`.
+    /// The current UTC time in ISO 8601 with microseconds (`YYYY-MM-DDThh:mm:ss.ffffffZ`), as the protocol's `date` field wants.
     static func now() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

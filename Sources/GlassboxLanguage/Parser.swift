@@ -18,9 +18,9 @@ struct Parser {
     static let maxHeight = 1000
 
     let source: Source
-    private let tokens: [Token]
-    private var p = 0
-    private var nesting = 0
+    let tokens: [Token]
+    var p = 0
+    var nesting = 0
 
     init(_ source: Source, tokens: [Token]) {
         self.source = source
@@ -45,167 +45,6 @@ struct Parser {
         return statements
     }
 
-    // MARK: - Statements
-
-    mutating func statement() throws(Diagnostic) -> Stmt {
-        let start = current.range.start
-        switch current.kind {
-        case .keyword(.for): return try forLoop()
-        case .keyword(.while):
-            advance()
-            let condition = try expression()
-            let body = try block(after: "the `while` condition")
-            return Stmt(kind: .whileLoop(condition: condition, body: body), range: span(from: start), silenced: false)
-        case .keyword(.explain):
-            advance()
-            let e = try expression()
-            return Stmt(kind: .explain(e), range: span(from: start), silenced: false)
-        default: break
-        }
-        var first = try expression()
-        if let op = compoundOperator {
-            let symbol = current
-            advance()
-            return try update(first, op: op, value: try expression(), symbol, span(from: start))
-        }
-        if check(.comma) {
-            var items = [first]
-            while match(.comma) {
-                if check(.assign) || isTerminator || atEnd { break }
-                items.append(try expression())
-            }
-            first = try makeTuple(items, SourceRange(start, previousEnd))
-        }
-        guard check(.assign) else {
-            return Stmt(kind: .expression(first), range: first.range, silenced: false)
-        }
-        let equals = current
-        advance()
-        var value = try expression()
-        if check(.comma) {
-            var items = [value]
-            while match(.comma) {
-                if isTerminator || atEnd { break }
-                items.append(try expression())
-            }
-            value = try makeTuple(items, value.range.union(SourceRange(value.range.start, previousEnd)))
-        }
-        let range = span(from: start)
-        switch first.kind {
-        case .name(let name):
-            return Stmt(kind: .assign([(name, first.range)], value), range: range, silenced: false)
-        case .index:
-            return try update(first, op: nil, value: value, equals, range)
-        case .tuple(let items):
-            var targets: [(name: String, range: SourceRange)] = []
-            for item in items {
-                guard case .name(let name) = item.kind else { throw notAssignable(item, equals) }
-                targets.append((name, item.range))
-            }
-            return Stmt(kind: .assign(targets, value), range: range, silenced: false)
-        case .call(let callee, let arguments):
-            guard case .name(let name) = callee.kind else { throw notAssignable(first, equals) }
-            var parameters: [FunctionDecl.Parameter] = []
-            for argument in arguments {
-                if let label = argument.label, let labelRange = argument.labelRange {
-                    parameters.append(.init(name: label, range: labelRange, defaultValue: argument.value))
-                } else if case .name(let p) = argument.value.kind {
-                    if parameters.contains(where: { $0.defaultValue != nil }) {
-                        throw Diagnostic(.syntax, "parameters without a default value must come before those with one",
-                                         source, argument.value.range)
-                    }
-                    parameters.append(.init(name: p, range: argument.value.range, defaultValue: nil))
-                } else {
-                    throw Diagnostic(.syntax, "a parameter must be a name (`f(x, y) = …`)", source, argument.value.range)
-                }
-            }
-            var seen = Set<String>()
-            for parameter in parameters where !seen.insert(parameter.name).inserted {
-                throw Diagnostic(.syntax, "parameter `\(parameter.name)` appears twice", source, parameter.range)
-            }
-            let decl = FunctionDecl(name: name, nameRange: callee.range, parameters: parameters, body: value)
-            return Stmt(kind: .function(decl), range: range, silenced: false)
-        default:
-            throw notAssignable(first, equals)
-        }
-    }
-
-    /// `+` for `+=` and its siblings at the current token.
-    private var compoundOperator: BinaryOperator? {
-        guard case .symbol(let s) = current.kind else { return nil }
-        switch s {
-        case .plusAssign: return .add
-        case .minusAssign: return .subtract
-        case .starAssign: return .multiply
-        case .slashAssign: return .divide
-        default: return nil
-        }
-    }
-
-    /// `name[items] = value`, `name[items] op= value` or `name op= value` (an `Update`).
-    private func update(_ target: Expr, op: BinaryOperator?, value: Expr, _ symbol: Token,
-                        _ range: SourceRange) throws(Diagnostic) -> Stmt {
-        var items: [IndexItem]? = nil
-        var base = target
-        if case .index(let b, let i) = target.kind {
-            base = b
-            items = i
-        }
-        guard case .name(let name) = base.kind else { throw notAssignable(target, symbol) }
-        let update = Update(name: name, nameRange: base.range, items: items, targetRange: target.range, op: op, value: value)
-        return Stmt(kind: .update(update), range: range, silenced: false)
-    }
-
-    private func notAssignable(_ target: Expr, _ equals: Token) -> Diagnostic {
-        let hint: String
-        if case .index = target.kind {
-            hint = "assign to an index of a variable, all at once (`x[0, 1] = v`, not `x[0][1] = v`)"
-        } else if case .symbol(let s) = equals.kind, s != .assign {
-            hint = "`\(s.rawValue)` changes a variable (`x \(s.rawValue) 1`) or an index of one (`x[0] \(s.rawValue) 1`)"
-        } else {
-            hint = "assign to a name (`x = …`), to names (`h, c = …`), or define a function (`f(x) = …`)"
-        }
-        return Diagnostic(.syntax, "cannot assign to this expression; \(hint)", source, target.range)
-    }
-
-    private mutating func forLoop() throws(Diagnostic) -> Stmt {
-        let start = current.range.start
-        advance()
-        guard case .identifier(let name) = current.kind else {
-            throw unexpected("a loop variable name after `for`")
-        }
-        let variableRange = current.range
-        advance()
-        guard match(.keyword(.in)) else { throw unexpected("`in` after the loop variable") }
-        let first = try expression()
-        let sequence: LoopSequence
-        if match(.symbol(.closedRange)) {
-            sequence = .closedRange(first, try expression())
-        } else if match(.symbol(.halfOpenRange)) {
-            sequence = .halfOpenRange(first, try expression())
-        } else {
-            sequence = .value(first)
-        }
-        let body = try block(after: "the `for` header")
-        return Stmt(kind: .forLoop(variable: name, variableRange: variableRange, sequence: sequence, body: body),
-                    range: span(from: start), silenced: false)
-    }
-
-    /// After a statement: a terminator, the closing brace of the enclosing block, or the end.
-    mutating func endOfStatement(_ s: inout Stmt, closing: Symbol?) throws(Diagnostic) {
-        if case .terminator(let semicolon) = current.kind {
-            s.silenced = semicolon
-            return
-        }
-        if atEnd { return }
-        if let closing, check(closing) { return }
-        if check(.rightParen) || check(.rightBracket) || check(.rightBrace) {
-            throw Diagnostic(.syntax, "unmatched \(current.kind.described)", source, current.range)
-        }
-        throw Diagnostic(.syntax, "unexpected \(current.kind.described) after the end of a statement; " +
-                         "separate statements with a newline or `;`", source, current.range)
-    }
-
     // MARK: - Expressions, lowest precedence first
 
     mutating func expression() throws(Diagnostic) -> Expr {
@@ -214,7 +53,7 @@ struct Parser {
 
     /// Every way the grammar recurses passes an opening bracket or a prefix operator; each one
     /// counts one level of nesting (see `maxNesting`).
-    private mutating func enter() throws(Diagnostic) {
+    mutating func enter() throws(Diagnostic) {
         nesting += 1
         if nesting > Parser.maxNesting {
             throw Diagnostic(.depth, "expression nested too deeply (more than \(Parser.maxNesting) levels)",
@@ -234,7 +73,7 @@ struct Parser {
         return try binary(op, lhs, rhs)
     }
 
-    private var comparisonOperator: BinaryOperator? {
+    var comparisonOperator: BinaryOperator? {
         guard case .symbol(let s) = current.kind else { return nil }
         switch s {
         case .less: return .less
@@ -286,7 +125,7 @@ struct Parser {
     }
 
     /// The right side of `^`: may carry its own sign (`2^-1`) and chains to the right (`2^3^2`).
-    private mutating func powerOperand() throws(Diagnostic) -> Expr {
+    mutating func powerOperand() throws(Diagnostic) -> Expr {
         if check(.minus) || check(.plus) {
             let op: UnaryOperator = check(.minus) ? .negate : .plus
             let start = current.range.start
@@ -372,7 +211,7 @@ struct Parser {
         }
     }
 
-    private mutating func parenthesized() throws(Diagnostic) -> Expr {
+    mutating func parenthesized() throws(Diagnostic) -> Expr {
         try enter()
         defer { nesting -= 1 }
         let start = current.range.start
@@ -396,7 +235,7 @@ struct Parser {
         return try makeTuple(items, span(from: start))
     }
 
-    private mutating func listLiteral() throws(Diagnostic) -> Expr {
+    mutating func listLiteral() throws(Diagnostic) -> Expr {
         try enter()
         defer { nesting -= 1 }
         let start = current.range.start
@@ -432,7 +271,7 @@ struct Parser {
         return try checked(Expr(.block(statements), span(from: start), height: height + 1))
     }
 
-    private mutating func conditional() throws(Diagnostic) -> Expr {
+    mutating func conditional() throws(Diagnostic) -> Expr {
         let start = current.range.start
         advance()
         let condition = try expression()
@@ -455,7 +294,7 @@ struct Parser {
 
     // MARK: - Calls and indexing
 
-    private mutating func callArguments() throws(Diagnostic) -> [Argument] {
+    mutating func callArguments() throws(Diagnostic) -> [Argument] {
         var arguments: [Argument] = []
         while !check(.rightParen) {
             if case .identifier(let label) = current.kind, peekKind(1) == .symbol(.assign) {
@@ -479,7 +318,7 @@ struct Parser {
         return arguments
     }
 
-    private mutating func indexItems() throws(Diagnostic) -> [IndexItem] {
+    mutating func indexItems() throws(Diagnostic) -> [IndexItem] {
         var items: [IndexItem] = []
         repeat {
             if check(.rightBracket) { break }
@@ -515,20 +354,20 @@ struct Parser {
 
     // MARK: - Node building with height limits
 
-    private func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr) throws(Diagnostic) -> Expr {
+    func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr) throws(Diagnostic) -> Expr {
         try node(.binary(op, lhs, rhs), lhs.range.union(rhs.range), children: lhs, rhs)
     }
 
-    private func node(_ kind: Expr.Kind, _ range: SourceRange, children: Expr?...) throws(Diagnostic) -> Expr {
+    func node(_ kind: Expr.Kind, _ range: SourceRange, children: Expr?...) throws(Diagnostic) -> Expr {
         let height = children.reduce(0) { max($0, $1?.height ?? 0) } + 1
         return try checked(Expr(kind, range, height: height))
     }
 
-    private func makeTuple(_ items: [Expr], _ range: SourceRange) throws(Diagnostic) -> Expr {
+    func makeTuple(_ items: [Expr], _ range: SourceRange) throws(Diagnostic) -> Expr {
         try checked(Expr(.tuple(items), range, height: (items.map(\.height).max() ?? 0) + 1))
     }
 
-    private func checked(_ e: Expr) throws(Diagnostic) -> Expr {
+    func checked(_ e: Expr) throws(Diagnostic) -> Expr {
         if e.height > Parser.maxHeight {
             throw Diagnostic(.depth, "expression too deep (more than \(Parser.maxHeight) operations in a chain); " +
                              "split it over several statements", source, e.range)
@@ -537,7 +376,7 @@ struct Parser {
     }
 
     /// Runs a recursive step with the nesting counter raised (unary and power chains).
-    private mutating func nested(_ body: (inout Parser) throws(Diagnostic) -> Expr) throws(Diagnostic) -> Expr {
+    mutating func nested(_ body: (inout Parser) throws(Diagnostic) -> Expr) throws(Diagnostic) -> Expr {
         try enter()
         defer { nesting -= 1 }
         return try body(&self)
@@ -547,26 +386,26 @@ struct Parser {
 
     var current: Token { tokens[p] }
     var atEnd: Bool { if case .end = tokens[p].kind { return true } else { return false } }
-    private var isTerminator: Bool { if case .terminator = current.kind { return true } else { return false } }
-    private var previousEnd: Int { p > 0 ? tokens[p - 1].range.end : 0 }
+    var isTerminator: Bool { if case .terminator = current.kind { return true } else { return false } }
+    var previousEnd: Int { p > 0 ? tokens[p - 1].range.end : 0 }
 
-    private func peekKind(_ ahead: Int) -> Token.Kind {
+    func peekKind(_ ahead: Int) -> Token.Kind {
         tokens[min(p + ahead, tokens.count - 1)].kind
     }
 
     mutating func advance() { if p < tokens.count - 1 { p += 1 } }
 
-    private func check(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
-    private func check(_ kind: Token.Kind) -> Bool { current.kind == kind }
+    func check(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
+    func check(_ kind: Token.Kind) -> Bool { current.kind == kind }
 
-    private mutating func match(_ symbol: Symbol) -> Bool { match(.symbol(symbol)) }
-    private mutating func match(_ kind: Token.Kind) -> Bool {
+    mutating func match(_ symbol: Symbol) -> Bool { match(.symbol(symbol)) }
+    mutating func match(_ kind: Token.Kind) -> Bool {
         guard current.kind == kind else { return false }
         advance()
         return true
     }
 
-    private mutating func expect(_ symbol: Symbol, _ what: String) throws(Diagnostic) {
+    mutating func expect(_ symbol: Symbol, _ what: String) throws(Diagnostic) {
         guard match(symbol) else { throw unexpected(what) }
     }
 
@@ -574,32 +413,15 @@ struct Parser {
         while case .terminator = current.kind { advance() }
     }
 
-    private func span(from start: Int) -> SourceRange { SourceRange(start, previousEnd) }
+    func span(from start: Int) -> SourceRange { SourceRange(start, previousEnd) }
 
     /// "expected X, found Y"; flagged as running out of input when Y is the end.
-    private func unexpected(_ expected: String) -> Diagnostic {
+    func unexpected(_ expected: String) -> Diagnostic {
         let token = current
         if case .end = token.kind {
             return Diagnostic(.syntax, "expected \(expected), found the end of the input", source,
                               SourceRange(token.range.start, token.range.start + 1), atEnd: true)
         }
         return Diagnostic(.syntax, "expected \(expected), found \(token.kind.described)", source, token.range)
-    }
-}
-
-extension Stmt {
-    /// Height of the tallest expression in the statement.
-    var height: Int {
-        switch kind {
-        case .expression(let e), .explain(let e), .assign(_, let e): return e.height
-        case .function(let f): return f.body.height
-        case .forLoop(_, _, let seq, let body):
-            switch seq {
-            case .closedRange(let a, let b), .halfOpenRange(let a, let b): return max(a.height, b.height, body.height)
-            case .value(let v): return max(v.height, body.height)
-            }
-        case .whileLoop(let c, let b): return max(c.height, b.height)
-        case .update(let u): return u.value.height
-        }
     }
 }

@@ -32,7 +32,7 @@ public struct CharacterVocabulary: Sendable {
     public func decode(_ indices: Tensor) throws -> String {
         var out = ""
         for x in indices.toArray() {
-            guard let i = Ops.whole(x), i >= 0, i < characters.count else {
+            guard let i = wholeNumber(x), i >= 0, i < characters.count else {
                 let n = characters.count
                 throw TensorError.invalidArgument(
                     op: "decode", message: "\(TensorError.format(x)) is not an index into a vocabulary of \(n) character\(n == 1 ? "" : "s")")

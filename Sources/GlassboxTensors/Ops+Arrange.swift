@@ -194,7 +194,7 @@ extension Ops {
         let xs = try GradMode.withDisabled { try Ops.index(x, specs) }
         let n = x.shape[a]
         let positions = try wholeIndices(index, op: name) { value in
-            guard let i = whole(value), i >= -n, i < n else { return .invalidIndex(op: name, value: value, axis: a, size: n) }
+            guard let i = wholeNumber(value), i >= -n, i < n else { return .invalidIndex(op: name, value: value, axis: a, size: n) }
             return nil
         }.map { $0 < 0 ? $0 + n : $0 }
         let (outer, m, inner) = Shape.split(index.shape, axis: a)
@@ -208,13 +208,7 @@ extension Ops {
         if Tensor.recording(x) {
             let xShape = x.shape, cut = xs.shape
             y.record(.gather, [x, index]) { g in
-                let gc = try g.contiguous(op: name)
-                let dcut = try Tensor.filled(cut, 0, op: name)
-                positions.withUnsafeBufferPointer { p in
-                    if let base = p.baseAddress {
-                        Kernels.scatterAddAlong(dx: dcut.pointer, dy: gc.pointer, index: base, outer: outer, n: n, m: m, inner: inner)
-                    }
-                }
+                let dcut = try scatterAlong(g, into: cut, positions: positions, outer: outer, n: n, m: m, inner: inner, op: name)
                 if cut == xShape { return [dcut, nil] }
                 return [try pad(dcut, (0..<xShape.count).reversed().flatMap { [0, xShape[$0] - cut[$0]] }), nil]
             }
@@ -223,6 +217,20 @@ extension Ops {
             listener.opDidRun(OpEvent(op: .gather, inputs: [x, index], outputs: [y], attributes: [("axis", String(a))]))
         }
         return y
+    }
+
+    /// The backward of a gather along an axis: zeros of `shape` (outer, n, inner) with each
+    /// element of g (outer, m, inner) added at its position (`Kernels.scatterAddAlong`).
+    static func scatterAlong(_ g: Tensor, into shape: [Int], positions: [Int], outer: Int, n: Int, m: Int, inner: Int,
+                             op name: String) throws -> Tensor {
+        let gc = try g.contiguous(op: name)
+        let dx = try Tensor.filled(shape, 0, op: name)
+        positions.withUnsafeBufferPointer { p in
+            if let base = p.baseAddress {
+                Kernels.scatterAddAlong(dx: dx.pointer, dy: gc.pointer, index: base, outer: outer, n: n, m: m, inner: inner)
+            }
+        }
+        return dx
     }
 
     /// The positions that sort x along `axis` (stable; NaN last ascending, first descending), as a
@@ -255,18 +263,9 @@ extension Ops {
         let values = try fused(.sort, [x], attributes: [("axis", String(a))] + (descending ? [("descending", "true")] : [])) {
             try gather(x, axis: a, indices)
         } backward: { _, g in
-            [try GradMode.withDisabled { () -> Tensor in
-                let dx = try Tensor.filled(x.shape, 0, op: name)
-                let gc = try g.contiguous(op: name)
-                let (outer, n, inner) = Shape.split(x.shape, axis: a)
-                let positions = indices.toArray().map { Int($0) }
-                positions.withUnsafeBufferPointer { p in
-                    if let base = p.baseAddress {
-                        Kernels.scatterAddAlong(dx: dx.pointer, dy: gc.pointer, index: base, outer: outer, n: n, m: n, inner: inner)
-                    }
-                }
-                return dx
-            }]
+            let (outer, n, inner) = Shape.split(x.shape, axis: a)
+            let positions = indices.toArray().map { Int($0) }
+            return [try scatterAlong(g, into: x.shape, positions: positions, outer: outer, n: n, m: n, inner: inner, op: name)]
         }
         return (values, indices)
     }

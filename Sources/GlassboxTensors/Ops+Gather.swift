@@ -27,7 +27,7 @@ extension Ops {
         let ax = try Shape.normalizeAxis(axis, rank: x.rank, op: name)
         let size = x.shape[ax]
         let picks = try wholeIndices(indices, op: name) { value in
-            guard let i = Self.whole(value), i >= -size, i < size else {
+            guard let i = wholeNumber(value), i >= -size, i < size else {
                 return .invalidIndex(op: name, value: value, axis: ax, size: size)
             }
             return nil
@@ -69,19 +69,13 @@ extension Ops {
         return y
     }
 
-    /// `x` as an `Int` when it is a whole number small enough to be one.
-    static func whole(_ x: Float) -> Int? {
-        guard x.isFinite, x == x.rounded(), x.magnitude < 9.0e15 else { return nil }
-        return Int(x)
-    }
-
     /// The elements of `t` as whole numbers; `check` says what is wrong with a value (nil: fine).
     static func wholeIndices(_ t: Tensor, op: String, _ check: (Float) -> TensorError?) throws -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(t.count)
         for value in t.toArray() {
             if let error = check(value) { throw error }
-            out.append(whole(value) ?? 0)
+            out.append(wholeNumber(value) ?? 0)
         }
         return out
     }
@@ -100,7 +94,7 @@ extension Ops {
         let name = Op.oneHot.name
         guard n >= 1 else { throw TensorError.invalidArgument(op: name, message: "n must be ≥ 1, got \(n)") }
         let classes = try wholeIndices(labels, op: name) { value in
-            guard let k = whole(value), k >= 0, k < n else {
+            guard let k = wholeNumber(value), k >= 0, k < n else {
                 return .invalidArgument(op: name, message: "label \(TensorError.format(value)) is not a class index in 0…\(n - 1)")
             }
             return nil
@@ -158,4 +152,11 @@ extension Ops {
         report(.multinomial, y)
         return y
     }
+}
+
+/// `x` as an `Int` when it is a whole number small enough to be one (never traps): how every
+/// index, count and class label given as a number is read, here and in the language.
+public func wholeNumber(_ x: Float) -> Int? {
+    guard x.isFinite, x == x.rounded(), x.magnitude < 9.0e15 else { return nil }
+    return Int(x)
 }

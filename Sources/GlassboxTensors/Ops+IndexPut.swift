@@ -146,7 +146,7 @@ struct Region {
             tensor = t
             let size = view.shape[k]
             picks = try Ops.wholeIndices(t, op: op) { value in
-                guard let i = Ops.whole(value), i >= -size, i < size else {
+                guard let i = wholeNumber(value), i >= -size, i < size else {
                     return .invalidIndex(op: op, value: value, axis: k, size: size)
                 }
                 return nil

@@ -78,7 +78,7 @@ extension Ops {
         var linear = [Int](repeating: 0, count: try Shape.count(shape, op: op))
         for (d, t) in tensors.enumerated() {
             for (j, value) in try expand(t, shape, op: op).toArray().enumerated() {
-                guard let i = whole(value), i >= -sizes[d], i < sizes[d] else {
+                guard let i = wholeNumber(value), i >= -sizes[d], i < sizes[d] else {
                     throw TensorError.invalidIndex(op: op, value: value, axis: s + d, size: sizes[d])
                 }
                 linear[j] = linear[j] * sizes[d] + (i < 0 ? i + sizes[d] : i)

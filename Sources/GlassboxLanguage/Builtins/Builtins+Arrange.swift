@@ -53,8 +53,7 @@ extension Builtins {
                 guard let s = sizes.scalarValue.flatMap(wholeNumber), s >= 1 else {
                     throw RuntimeError(.value, "`size` of split must be a whole number ≥ 1", a.argumentRange(1))
                 }
-                var left = n
-                while left > 0 { pieces.append(Swift.min(s, left)); left -= s }
+                pieces = runs(of: s, covering: n)
             } else {
                 pieces = try sizes.toArray().map { v in
                     guard let s = wholeNumber(v), s >= 0 else {
@@ -76,10 +75,7 @@ extension Builtins {
             guard count >= 1 else { throw RuntimeError(.value, "`n` of chunk must be ≥ 1, got \(count)", a.argumentRange(1)) }
             let axis = try a.pointing(at: 2) { try Shape.normalizeAxis(try a.int(2) ?? 0, rank: Swift.max(x.rank, 1), op: "chunk") }
             let n = x.rank == 0 ? 1 : x.shape[axis]
-            let size = Swift.max(1, (n + count - 1) / count)
-            var pieces: [Int] = []
-            var left = n
-            while left > 0 { pieces.append(Swift.min(size, left)); left -= size }
+            let pieces = runs(of: Swift.max(1, (n + count - 1) / count), covering: n)
             return try a.tuple(try slices(x, axis: axis, sizes: pieces).map { .tensor($0) })
         },
         Builtin("tril", [.required("x"), .optional("k", "0")], .shape,
@@ -171,6 +167,11 @@ extension Builtins {
             return .tensor(try a.pointing(at: 0) { try Ops.einsum(spec, try a.restTensors()) })
         },
     ]
+
+    /// Sizes of consecutive pieces of `size` covering n (the last may be smaller).
+    static func runs(of size: Int, covering n: Int) -> [Int] {
+        stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }
+    }
 
     /// Consecutive pieces of x along `axis` with these sizes (views).
     static func slices(_ x: Tensor, axis: Int, sizes: [Int]) throws -> [Tensor] {

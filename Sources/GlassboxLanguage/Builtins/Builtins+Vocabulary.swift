@@ -101,22 +101,22 @@ extension Builtins {
     }
 
     static let likes: [Builtin] = [
-        like("zeros_like", "Zeros of x's shape.") { x, _ in try Ops.zeros(x.shape) },
-        like("ones_like", "Ones of x's shape.") { x, _ in try Ops.ones(x.shape) },
+        like("zeros_like", "Zeros of x's shape.") { try Ops.zeros($0.shape) },
+        like("ones_like", "Ones of x's shape.") { try Ops.ones($0.shape) },
         Builtin("full_like", [.required("x"), .required("value")], .creation, "A tensor of x's shape full of value.",
                 example: "full_like([[1, 2], [3, 4]], 7)") { a in
             .tensor(try Ops.full(try a.float(1) ?? 0, try a.tensor(0).shape))
         },
-        like("rand_like", "Uniform random values in [0, 1) of x's shape (seeded).") { x, _ in try Ops.rand(x.shape) },
-        like("randn_like", "Standard normal values of x's shape (seeded).") { x, _ in try Ops.randn(x.shape) },
+        like("rand_like", "Uniform random values in [0, 1) of x's shape (seeded).") { try Ops.rand($0.shape) },
+        like("randn_like", "Standard normal values of x's shape (seeded).") { try Ops.randn($0.shape) },
         Builtin("numel", [.required("x")], .creation, "The number of elements of x (PyTorch's numel; x.size).",
                 example: "numel(zeros(2, 3))") { a in .number(Float(try a.tensor(0).count)) },
         binary("matmul", "The matrix product a @ b (NumPy matmul semantics, batched).", "matmul([[1, 2]], [[3], [4]])", Ops.matmul),
     ]
 
-    static func like(_ name: String, _ summary: String, _ make: @escaping @Sendable (Tensor, Arguments) throws -> Tensor) -> Builtin {
+    static func like(_ name: String, _ summary: String, _ make: @escaping @Sendable (Tensor) throws -> Tensor) -> Builtin {
         Builtin(name, [.required("x")], .creation, summary, example: "\(name)([[1, 2], [3, 4]])") { a in
-            .tensor(try make(try a.tensor(0), a))
+            .tensor(try make(try a.tensor(0)))
         }
     }
 }

@@ -58,11 +58,3 @@ extension RuntimeError {
         RuntimeError(.interrupted, "interrupted", range)
     }
 }
-
-// MARK: - Numbers from values
-
-/// `x` as an `Int` when it is a whole number small enough to be one (never traps).
-func wholeNumber(_ x: Float) -> Int? {
-    guard x.isFinite, x == x.rounded(), x.magnitude < 9.0e15 else { return nil }
-    return Int(x)
-}
