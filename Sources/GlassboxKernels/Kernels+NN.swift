@@ -103,6 +103,11 @@ extension Kernels {
         Reference.causalMask(y, n: n)
     }
 
+    /// `Reference.causalMask(_:rows:cols:)`.
+    public static func causalMask(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        Reference.causalMask(y, rows: rows, cols: cols)
+    }
+
     // MARK: - Cross-entropy
 
     /// `Reference.crossEntropyForward`.

@@ -98,8 +98,16 @@ extension Reference {
     /// The causal mask: y[i,j] = 0 for j ≤ i and −∞ for j > i (a query sees itself and the past).
     /// - Parameters: y (n×n).
     public static func causalMask(_ y: UnsafeMutablePointer<Float>, n: Int) {
-        for i in 0..<n {
-            for j in 0..<n { y[i * n + j] = j <= i ? 0 : -Float.infinity }
+        causalMask(y, rows: n, cols: n)
+    }
+
+    /// The rows×cols mask of the last `rows` queries over `cols` keys (cols ≥ rows: the earlier
+    /// keys come from a cache): query i is position cols − rows + i and sees keys 0 … that
+    /// position, y[i, j] = 0 for j ≤ cols − rows + i, else −∞.
+    public static func causalMask(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        let shift = cols - rows
+        for i in 0..<rows {
+            for j in 0..<cols { y[i * cols + j] = j <= shift + i ? 0 : -Float.infinity }
         }
     }
 }

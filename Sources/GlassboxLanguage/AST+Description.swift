@@ -22,6 +22,8 @@ extension Expr: CustomStringConvertible {
         case .block(let statements): return "{" + statements.map(\.description).joined(separator: "; ") + "}"
         case .conditional(let c, let t, let e):
             return "(if \(c) \(t)" + (e.map { " \($0)" } ?? "") + ")"
+        case .logical(let op, let l, let r): return "(\(op.rawValue) \(l) \(r))"
+        case .not(let e): return "(not \(e))"
         }
     }
 }
@@ -56,6 +58,7 @@ extension Stmt: CustomStringConvertible {
             return "(for \(v) \(s) \(body))"
         case .whileLoop(let c, let b): return "(while \(c) \(b))"
         case .explain(let e): return "(explain \(e))"
+        case .include(let path, _): return "(include \"\(path)\")"
         case .update(let u):
             let target = u.items.map { "(index \(u.name)" + $0.map { " " + $0.description }.joined() + ")" } ?? u.name
             return "(\(u.op?.rawValue ?? "")= \(target) \(u.value))"

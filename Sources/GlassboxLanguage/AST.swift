@@ -28,6 +28,10 @@ public struct Expr: Sendable {
         case block([Stmt])
         /// `if c { … } else { … }`; without `else` the value is nothing when `c` is false.
         case conditional(Expr, Expr, Expr?)
+        /// `a and b`, `a or b`: conditions, short-circuit; 1 or 0.
+        case logical(LogicalOperator, Expr, Expr)
+        /// `not a`: 1 when a is 0, else 0.
+        case not(Expr)
     }
 
     init(_ kind: Kind, _ range: SourceRange, height: Int = 1) {
@@ -39,6 +43,10 @@ public struct Expr: Sendable {
 
 public enum UnaryOperator: String, Sendable {
     case negate = "-", plus = "+"
+}
+
+public enum LogicalOperator: String, Sendable {
+    case and, or
 }
 
 public enum BinaryOperator: String, Sendable {
@@ -94,6 +102,8 @@ public struct Stmt: Sendable {
         case whileLoop(condition: Expr, body: Expr)
         /// `explain e`
         case explain(Expr)
+        /// `include "models/gpt2.gbx"`: the path as written and its span.
+        case include(String, SourceRange)
         /// `x[0, 1:3] = e`, `x += e`, `x[i] -= e`: rebinds a name to a changed copy of its tensor.
         case update(Update)
     }

@@ -17,6 +17,12 @@ extension Parser {
             advance()
             let e = try expression()
             return Stmt(kind: .explain(e), range: span(from: start), silenced: false)
+        case .keyword(.include):
+            advance()
+            guard case .string(let path) = current.kind else { throw unexpected("a file name in quotes after `include`") }
+            let pathRange = current.range
+            advance()
+            return Stmt(kind: .include(path, pathRange), range: span(from: start), silenced: false)
         default: break
         }
         var first = try expression()
@@ -177,6 +183,7 @@ extension Stmt {
             }
         case .whileLoop(let c, let b): return max(c.height, b.height)
         case .update(let u): return u.value.height
+        case .include: return 1
         }
     }
 }

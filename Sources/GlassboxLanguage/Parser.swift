@@ -48,7 +48,38 @@ struct Parser {
     // MARK: - Expressions, lowest precedence first
 
     mutating func expression() throws(Diagnostic) -> Expr {
-        try comparison()
+        try disjunction()
+    }
+
+    /// `a or b or …` (left; short-circuit).
+    mutating func disjunction() throws(Diagnostic) -> Expr {
+        var lhs = try conjunction()
+        while check(.keyword(.or)) {
+            advance()
+            let rhs = try conjunction()
+            lhs = try node(.logical(.or, lhs, rhs), lhs.range.union(rhs.range), children: lhs, rhs)
+        }
+        return lhs
+    }
+
+    /// `a and b and …` (left; short-circuit).
+    mutating func conjunction() throws(Diagnostic) -> Expr {
+        var lhs = try negation()
+        while check(.keyword(.and)) {
+            advance()
+            let rhs = try negation()
+            lhs = try node(.logical(.and, lhs, rhs), lhs.range.union(rhs.range), children: lhs, rhs)
+        }
+        return lhs
+    }
+
+    /// `not a` (prefix, below the comparisons: `not x == 1` is `not (x == 1)`).
+    mutating func negation() throws(Diagnostic) -> Expr {
+        guard check(.keyword(.not)) else { return try comparison() }
+        let start = current.range.start
+        advance()
+        let operand = try nested { (me: inout Parser) throws(Diagnostic) in try me.negation() }
+        return try node(.not(operand), SourceRange(start, operand.range.end), children: operand)
     }
 
     /// Every way the grammar recurses passes an opening bracket or a prefix operator; each one

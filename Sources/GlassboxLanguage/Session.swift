@@ -116,6 +116,53 @@ public final class Session {
         }
     }
 
+    /// How many `include`s are running inside each other now (`maxIncludeDepth` at most: a file
+    /// that includes itself stops there with a message).
+    private var includeDepth = 0
+    static let maxIncludeDepth = 16
+
+    /// Runs the Glassbox file at `path` in this session: every statement in order, its
+    /// definitions and variables kept, what it prints printed (`include "file"`). A relative path
+    /// starts from the folder of the file being run (`from`), or `directory`, or the working
+    /// directory at the prompt. An error inside the file points into the file, with a note
+    /// naming where it was included from.
+    func include(_ path: String, from including: Source, at range: SourceRange) throws {
+        var resolved = path
+        if !path.hasPrefix("/") {
+            let name = including.name
+            if let slash = name.lastIndex(of: "/"), FileIO.exists(name), !FileIO.isDirectory(name) {
+                resolved = String(name[..<slash]) + "/" + path
+            } else {
+                resolved = DataBuiltins.resolve(path, self)
+            }
+        }
+        guard includeDepth < Session.maxIncludeDepth else {
+            throw RuntimeError(.depth, "includes nested more than \(Session.maxIncludeDepth) deep (does a file include itself?)", range)
+        }
+        let text = try DataBuiltins.read(resolved, self, range)
+        let source = Source(text, name: resolved)
+        includeDepth += 1
+        defer { includeDepth -= 1 }
+        let note = "in the file included at \(including.name), line \(including.line(of: range.start) + including.firstLine - 1)"
+        let program: [(Stmt, Node)]
+        do { program = try compile(source) } catch {
+            var e = RuntimeError(error.kind, error.message, error.range, notes: error.notes + [note])
+            e.source = error.source
+            throw e
+        }
+        let context = Context(session: self, source: source)
+        for (_, node) in program {
+            do {
+                _ = try node.eval(context)
+            } catch {
+                var e = RuntimeError.from(error, at: node.range)
+                if e.source == nil { e.source = context.currentSource }
+                e.notes.append(note)
+                throw e
+            }
+        }
+    }
+
     /// The answer to "is this input complete?" (same as `Language.isComplete`).
     public static func completeness(of text: String) -> Completeness { Language.isComplete(text) }
 

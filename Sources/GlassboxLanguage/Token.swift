@@ -25,6 +25,10 @@ public struct Token: Equatable, Sendable {
 /// Reserved words. They cannot be used as names.
 public enum Keyword: String, CaseIterable, Sendable {
     case `for`, `in`, `if`, `else`, `while`, explain
+    /// Logical operators on conditions (Python's spelling), lower than the comparisons.
+    case and, or, not
+    /// `include "file.gbx"`: runs a Glassbox file in the session.
+    case include
     /// `None` inside an index: a new axis of size 1 (`x[None, :]`), as in NumPy.
     case newAxis = "None"
 }

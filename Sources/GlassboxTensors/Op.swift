@@ -53,6 +53,10 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     case oneHot = "one_hot"
     // Indexing as NumPy (Ops+Indexing.swift, Ops+IndexPut.swift)
     case maskedSelect = "masked_select", indexPut = "index_put"
+    // Convolutional layers (Ops+Conv.swift)
+    case conv2d
+    case batchNorm = "batch_norm", maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d"
+    case adaptiveAvgPool2d = "adaptive_avg_pool2d"
 
     /// The language's spelling: `add`, `lstm_cell`, `log_softmax`.
     public var name: String { rawValue }
@@ -167,6 +171,11 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .diagonal: return .diagonal
         case .maskedSelect: return .maskedSelect
         case .indexPut: return .indexPut
+        case .conv2d: return .conv2d
+        case .batchNorm: return .batchNorm
+        case .maxPool2d: return .maxPool2d
+        case .avgPool2d: return .avgPool2d
+        case .adaptiveAvgPool2d: return .adaptiveAvgPool2d
         }
     }
 }

@@ -92,6 +92,18 @@ extension Ops {
         return y
     }
 
+    /// The tq×tk causal mask of the last tq positions over tk keys (tk ≥ tq, the earlier keys
+    /// from a key/value cache): query i is position tk − tq + i and sees keys 0 … tk − tq + i.
+    public static func causalMask(_ tq: Int, _ tk: Int) throws -> Tensor {
+        guard tk >= tq, tq >= 0 else {
+            throw TensorError.invalidArgument(op: "causal_mask", message: "the keys (\(tk)) must be at least as many as the queries (\(tq))")
+        }
+        let y = try Tensor.uninitialized([tq, tk], op: "causal_mask")
+        Kernels.causalMask(y.pointer, rows: tq, cols: tk)
+        report(.causalMask, y)
+        return y
+    }
+
     /// A view with a new shape of the same count (no record; internal).
     static func reshapeView(_ x: Tensor, _ shape: [Int]) throws -> Tensor {
         let xc = try x.contiguous(op: "reshape")

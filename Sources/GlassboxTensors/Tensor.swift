@@ -94,6 +94,21 @@ extension Tensor {
         return Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), offset: 0, isContiguous: true)
     }
 
+    /// A new tensor of `shape` whose every element `fill` writes, through the one allocator and
+    /// its limits: how readers of file formats (safetensors, images) build tensors without an
+    /// intermediate array.
+    public static func make(_ shape: [Int], op: String, fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) throws -> Tensor {
+        let t = try uninitialized(shape, op: op)
+        try fill(UnsafeMutableBufferPointer(start: t.pointer, count: t.count))
+        return t
+    }
+
+    /// Calls `body` with the elements in row-major order (contiguous; a copy only for a view).
+    public func withContiguousElements<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        let c = try contiguous(op: "read")
+        return try body(UnsafeBufferPointer(start: c.pointer, count: c.count))
+    }
+
     /// A new contiguous tensor shaped like the contiguous tensor `like`, sharing its shape and
     /// stride arrays (no array allocation).
     @inline(__always)

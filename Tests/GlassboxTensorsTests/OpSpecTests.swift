@@ -86,6 +86,13 @@ final class OpSpecTests: XCTestCase {
         terms += [try Ops.atan2(h, pos), try Ops.prod(h, axis: 0), try Ops.norm(h), try Ops.cumsum(h, axis: 1), try Ops.cumprod(h, axis: 0)]
         terms += [try Ops.expand(v, [2, 3]), try Ops.tril(W), try Ops.triu(W, k: 1), try Ops.pad(h, [1, 2]), try Ops.diagonal(W)]
         terms += [try Ops.gather(h, axis: 1, Tensor(shape: [2, 2], data: [0, 2, 1, 1])), try Ops.sort(h, axis: 1).values]
+        // Convolutional layers, on h as a 1×2×1×3 image.
+        let img = try Ops.reshape(h, [1, 2, 1, 3])
+        terms += [try Ops.conv2d(img, Ops.param(Ops.randn([2, 2, 1, 2])), padding: (0, 1)),
+                  try Ops.batchNorm(img, runningMean: Ops.zeros([2]), runningVar: Ops.ones([2]), gamma: Ops.param(Ops.ones([2])),
+                                    beta: nil, training: true),
+                  try Ops.maxPool2d(img, kernel: (1, 2), stride: (1, 1)), try Ops.avgPool2d(img, kernel: (1, 2), stride: (1, 1)),
+                  try Ops.adaptiveAvgPool2d(img, (1, 1))]
         var loss = try Ops.sum(terms[0])
         for t in terms.dropFirst() { loss = try Ops.add(loss, Ops.sum(t)) }
         try Autograd.backward(loss)

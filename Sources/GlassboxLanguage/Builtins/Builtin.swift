@@ -17,6 +17,7 @@ final class Builtin: Sendable {
         case optimizer = "Optimizers"
         case utility = "Utilities"
         case data = "Data and text"
+        case files = "Weights and files"
     }
 
     typealias Parameter = Signature.Parameter
@@ -51,7 +52,7 @@ final class Builtin: Sendable {
     func call(_ values: [Value], _ call: CallNode, _ c: Context) throws -> Value {
         let b = try spec.bind(values, call, withRanges: true)
         let arguments = Arguments(builtin: self, values: b.values, ranges: b.ranges, rest: b.rest,
-                                  restRanges: b.restRanges, call: call, context: c)
+                                  restRanges: b.restRanges, named: b.named, call: call, context: c)
         c.willRunOp(call.range)
         do {
             return try run(arguments)
@@ -74,6 +75,8 @@ struct Arguments {
     let ranges: [SourceRange?]
     let rest: [Value]
     let restRanges: [SourceRange]
+    /// Keyword arguments a `.keywords` parameter collected (`save(path, W=…, b=…)`).
+    let named: [(label: String, value: Value, range: SourceRange)]
     let call: CallNode
     let context: Context
 

@@ -77,26 +77,49 @@ extension Builtins {
             let text = try a.string(0)
             return .string(String(Set(text).sorted()))
         },
-        Builtin("encode", [.required("text"), .required("vocab")], .data,
-                "The index in vocab of each character of text, as a vector.",
+        Builtin("encode", [.required("tok"), .required("text")], .data,
+                "The token ids of text, as a vector: encode(tok, text) with a tokenizer, or encode(text, chars) with an alphabet from vocab.",
                 example: "encode(\"hell\", \"ehlo\")") { a in
-            let text = try a.string(0)
-            let vocabulary = CharacterVocabulary(try a.string(1))
-            return .tensor(try a.pointing(at: 0) { try vocabulary.encode(text) })
+            let (tok, text, at) = try tokenizerAndOther(a)
+            guard case .string(let s) = text else {
+                throw RuntimeError(.type, "encode needs the text as a string, got a \(text.typeName)", a.argumentRange(at))
+            }
+            return .tensor(try a.pointing(at: at) { try tok.encode(s) })
         },
-        Builtin("decode", [.required("indices"), .required("vocab")], .data,
-                "The characters of vocab at indices, as one string (the inverse of encode).",
+        Builtin("decode", [.required("tok"), .required("ids")], .data,
+                "The text of token ids (the inverse of encode): decode(tok, ids) with a tokenizer, or decode(ids, chars) with an alphabet.",
                 example: "decode([1, 0, 2, 2], \"ehlo\")") { a in
-            let indices = try a.tensor(0)
-            let vocabulary = CharacterVocabulary(try a.string(1))
-            return .string(try a.pointing(at: 0) { try vocabulary.decode(indices) })
+            let (tok, ids, at) = try tokenizerAndOther(a)
+            guard case .tensor(let t) = ids else {
+                throw RuntimeError(.type, "decode needs the ids as a tensor, got a \(ids.typeName)", a.argumentRange(at))
+            }
+            return .string(try a.pointing(at: at) { try tok.decode(t) })
+        },
+        Builtin("tokenizer", [.required("vocab"), .optional("merges", "none")], .data,
+                "GPT-2's byte-level BPE from Hugging Face's vocab.json and merges.txt (paths as for load_csv), or, given one alphabet string, a character tokenizer.",
+                example: "tok = tokenizer(vocab(\"hello\")); encode(tok, \"hole\")") { a in
+            let first = try a.string(0)
+            guard a.value(1) != nil else { return .object(Tokenizer(.characters(CharacterVocabulary(first)))) }
+            let mergesPath = try a.string(1)
+            let vocabularyText = try DataBuiltins.read(first, a.context.session, a.argumentRange(0))
+            let mergesText = try DataBuiltins.read(mergesPath, a.context.session, a.argumentRange(1))
+            let json: JSONValue
+            do { json = try JSONValue.parse(vocabularyText) } catch {
+                throw RuntimeError(.value, "`\(first)` is not valid JSON (\(error))", a.argumentRange(0))
+            }
+            do {
+                return .object(Tokenizer(.bytePairs(try BytePairEncoding(vocabulary: json, merges: mergesText))))
+            } catch let e as BytePairEncoding.LoadError {
+                throw RuntimeError(.value, "cannot build the tokenizer: \(e.message)", a.range)
+            }
         },
         Builtin("len", [.required("x")], .data,
-                "The number of characters of a string, items of a tuple, or rows (first axis) of a tensor.",
+                "The number of characters of a string, items of a tuple, tensors in weights, or rows (first axis) of a tensor.",
                 example: "len(\"hello\")") { a in
             switch a.value(0) {
             case .string(let s): return .number(Float(s.count))
             case .tuple(let t): return .number(Float(t.count))
+            case .object(let w as Weights): return .number(Float(w.names.count))
             case .tensor(let t) where t.rank > 0: return .number(Float(t.shape[0]))
             case .tensor:
                 throw RuntimeError(.type, "a number has no length (len needs a string, a tuple or a tensor of rank ≥ 1)",
@@ -127,6 +150,22 @@ extension Builtins {
             return .none
         },
     ]
+}
+
+/// The tokenizer of an encode or decode call and the other argument (with its index): either
+/// order works, and a string alphabet stands for a character tokenizer (`encode(text, chars)`,
+/// the form lesson 12 uses).
+private func tokenizerAndOther(_ a: Arguments) throws -> (Tokenizer, Value, Int) {
+    let first = a.value(0), second = a.value(1)
+    if case .object(let t as Tokenizer)? = first, let second { return (t, second, 1) }
+    if case .object(let t as Tokenizer)? = second, let first { return (t, first, 0) }
+    let isEncode = a.builtin.name == "encode"
+    // Without a tokenizer: encode(text, chars) and decode(ids, chars).
+    guard let first, case .string(let chars)? = second else {
+        throw RuntimeError(.type, "\(a.builtin.name) needs a tokenizer (from tokenizer(…)) or an alphabet string: "
+                           + (isEncode ? "encode(tok, text) or encode(text, chars)" : "decode(tok, ids) or decode(ids, chars)"), a.range)
+    }
+    return (Tokenizer(.characters(CharacterVocabulary(chars))), first, 0)
 }
 
 // MARK: - Argument readers
@@ -174,11 +213,17 @@ enum DataBuiltins {
     /// would block the session, `/dev/zero` never ends — and at most `maxFileBytes`, refused by
     /// its size before any of it is read. The messages name the path as the learner wrote it.
     static func read(_ path: String, _ session: Session, _ range: SourceRange) throws -> String {
+        String(decoding: try readBytes(path, session, range, limit: maxFileBytes), as: UTF8.self)
+    }
+
+    /// The whole file's bytes, at most `limit` of them (refused by size before reading), with the
+    /// same rules and messages as `read`.
+    static func readBytes(_ path: String, _ session: Session, _ range: SourceRange, limit: Int) throws -> [UInt8] {
         let resolved = resolve(path, session)
         let shown = resolved == path ? "`\(path)`" : "`\(path)` (\(resolved))"
         guard !path.isEmpty else { throw RuntimeError(.value, "the path is empty", range) }
         do {
-            return try FileIO.readText(resolved, limit: maxFileBytes)
+            return try FileIO.readBytes(resolved, limit: limit)
         } catch {
             switch error.kind {
             case .system: throw RuntimeError(.value, "cannot open \(shown): \(error.reason)", range)

@@ -71,9 +71,13 @@ extension Builtins {
                 example: "Q = [[1, 0], [0, 1], [1, 1]]; attention(Q, Q, Q, mask=causal_mask(3))") { a in
             .tensor(try Ops.attention(try a.tensor(0), try a.tensor(1), try a.tensor(2), mask: try a.optionalTensor(3)))
         },
-        Builtin("causal_mask", [.required("n")], .layer,
-                "The n×n mask with 0 on and below the diagonal and -inf above (no peeking ahead).",
-                example: "causal_mask(3)") { a in .tensor(try Ops.causalMask(try a.int(0) ?? 0)) },
+        Builtin("causal_mask", [.required("n"), .optional("keys", "n")], .layer,
+                "The n×n mask with 0 on and below the diagonal and -inf above (no peeking ahead); with keys > n, the last n queries over that many keys (a key/value cache before them).",
+                example: "causal_mask(3)\ncausal_mask(2, 4)") { a in
+            let n = try a.int(0) ?? 0
+            guard let keys = try a.int(1) else { return .tensor(try a.pointing(at: 0) { try Ops.causalMask(n) }) }
+            return .tensor(try a.pointing(at: 1) { try Ops.causalMask(n, keys) })
+        },
         Builtin("layer_norm", [.required("x"), .required("gamma"), .required("beta")], .layer,
                 "(x − mean) / √(var + 1e-5) · gamma + beta over the last axis (Ba et al. 2016).",
                 example: "layer_norm([[1, 2, 3]], ones(3), zeros(3))") { a in

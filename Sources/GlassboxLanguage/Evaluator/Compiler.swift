@@ -62,6 +62,11 @@ struct Compiler {
             return WhileNode(try expression(condition), try expression(body), s.range)
         case .explain(let e):
             return ExplainNode(try expression(e), s.range)
+        case .include(let path, let pathRange):
+            guard function == nil, enclosing == 0 else {
+                throw Diagnostic(.syntax, "`include` runs a file at the top level, not inside a block, loop or function", source, s.range)
+            }
+            return IncludeNode(path, pathRange, s.range)
         case .update(let u):
             return try update(u, s.range)
         }
@@ -174,6 +179,10 @@ struct Compiler {
             enclosing += 1
             defer { enclosing -= 1 }
             return IfNode(cond, try expression(then), try optional(otherwise), e.range)
+        case .logical(let op, let lhs, let rhs):
+            return LogicalNode(op, try expression(lhs), try expression(rhs), e.range)
+        case .not(let operand):
+            return NotNode(try expression(operand), e.range)
         }
     }
 
@@ -250,8 +259,8 @@ struct Compiler {
         switch e.kind {
         case .number, .string, .name: break
         case .list(let items), .tuple(let items): for i in items { visitExpressions(i, body) }
-        case .unary(_, let x), .attribute(let x, _, _), .transpose(let x): visitExpressions(x, body)
-        case .binary(_, let a, let b): visitExpressions(a, body); visitExpressions(b, body)
+        case .unary(_, let x), .attribute(let x, _, _), .transpose(let x), .not(let x): visitExpressions(x, body)
+        case .binary(_, let a, let b), .logical(_, let a, let b): visitExpressions(a, body); visitExpressions(b, body)
         case .call(let f, let args):
             visitExpressions(f, body)
             for a in args { visitExpressions(a.value, body) }
@@ -293,6 +302,7 @@ struct Compiler {
             }
             visitExpressions(b, body)
         case .whileLoop(let c, let b): visitExpressions(c, body); visitExpressions(b, body)
+        case .include: break
         }
     }
 }

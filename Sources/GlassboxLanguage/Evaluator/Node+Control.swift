@@ -34,6 +34,56 @@ final class IfNode: Node {
     }
 }
 
+/// `a and b`, `a or b`: Python's short-circuit on conditions; the value is 1 or 0 (booleans
+/// are 0/1 tensors), and b is not evaluated when a decides.
+final class LogicalNode: Node {
+    let op: LogicalOperator
+    let lhs: Node
+    let rhs: Node
+    init(_ op: LogicalOperator, _ lhs: Node, _ rhs: Node, _ range: SourceRange) {
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        let a = try c.truth(try lhs.eval(c), lhs.range)
+        switch op {
+        case .and: if !a { return .number(0) }
+        case .or: if a { return .number(1) }
+        }
+        return .number(try c.truth(try rhs.eval(c), rhs.range) ? 1 : 0)
+    }
+}
+
+/// `not a`: 1 when the condition a is 0, else 0.
+final class NotNode: Node {
+    let operand: Node
+    init(_ operand: Node, _ range: SourceRange) {
+        self.operand = operand
+        super.init(range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        .number(try c.truth(try operand.eval(c), operand.range) ? 0 : 1)
+    }
+}
+
+/// `include "models/gpt2.gbx"`: runs the file's statements in the session, so that its
+/// definitions are there to use (`Session.include`).
+final class IncludeNode: Node {
+    let path: String
+    let pathRange: SourceRange
+    init(_ path: String, _ pathRange: SourceRange, _ range: SourceRange) {
+        self.path = path
+        self.pathRange = pathRange
+        super.init(range)
+    }
+    override func eval(_ c: Context) throws -> Value {
+        try c.session.include(path, from: c.currentSource, at: pathRange)
+        return .none
+    }
+}
+
 // MARK: - Loops
 
 /// `for i in a...b { }` and `for i in a..<b { }` over whole numbers, without building a tensor.

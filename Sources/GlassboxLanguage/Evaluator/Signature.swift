@@ -12,6 +12,9 @@ struct Signature: Sendable {
             case optional(display: String)
             /// Any number of positional values (`d...`); parameters after it are keyword-only.
             case variadic
+            /// Any number of keyword arguments with names of the caller's choosing
+            /// (`save(path, name=tensor, …)`), collected in `Binding.named`.
+            case keywords
         }
         let name: String
         let kind: Kind
@@ -26,6 +29,8 @@ struct Signature: Sendable {
     let parameters: [Parameter]
     /// Index of the `d...` parameter, if there is one.
     let variadicIndex: Int?
+    /// Index of the parameter that collects unknown keywords, if there is one.
+    let keywordsIndex: Int?
     /// A hand-written signature where the parameter list cannot say it (`arange`).
     let textOverride: String?
 
@@ -33,6 +38,7 @@ struct Signature: Sendable {
         self.name = name
         self.parameters = parameters
         self.variadicIndex = parameters.firstIndex { if case .variadic = $0.kind { return true } else { return false } }
+        self.keywordsIndex = parameters.firstIndex { if case .keywords = $0.kind { return true } else { return false } }
         self.textOverride = text
     }
 
@@ -44,6 +50,7 @@ struct Signature: Sendable {
             case .required: return p.name
             case .optional(let d): return "\(p.name)=\(d)"
             case .variadic: return "\(p.name)..."
+            case .keywords: return "\(p.name)=…"
             }
         }
         return "\(name)(\(list.joined(separator: ", ")))"
@@ -63,6 +70,8 @@ struct Signature: Sendable {
         var ranges: [SourceRange?]
         var rest: [Value] = []
         var restRanges: [SourceRange] = []
+        /// Keyword arguments collected by a `.keywords` parameter, in call order.
+        var named: [(label: String, value: Value, range: SourceRange)] = []
     }
 
     /// Binds the evaluated arguments of `call`: positional ones in order (the surplus to the
@@ -72,11 +81,18 @@ struct Signature: Sendable {
     func bind(_ values: [Value], _ call: CallNode, withRanges: Bool) throws -> Binding {
         var binding = Binding(values: [Value?](repeating: nil, count: parameters.count),
                               ranges: withRanges ? [SourceRange?](repeating: nil, count: parameters.count) : [])
-        let positionalLimit = variadicIndex ?? parameters.count
+        let positionalLimit = keywordsIndex ?? variadicIndex ?? parameters.count
         var position = 0
         for (i, v) in values.enumerated() {
             if let label = call.labels[i] {
-                guard let p = parameters.firstIndex(where: { $0.name == label }), p != variadicIndex else {
+                if keywordsIndex != nil, !parameters.contains(where: { $0.name == label }) {
+                    guard !binding.named.contains(where: { $0.label == label }) else {
+                        throw RuntimeError(.keyword, "`\(label)` is given twice", call.argumentRange(i), notes: [note])
+                    }
+                    binding.named.append((label, v, call.arguments[i].range))
+                    continue
+                }
+                guard let p = parameters.firstIndex(where: { $0.name == label }), p != variadicIndex, p != keywordsIndex else {
                     let names = parameters.enumerated().filter { $0.offset != variadicIndex }.map(\.element.name)
                     let hint = Spellings.keywords[label].flatMap { names.contains($0) ? "; Glassbox spells it `\($0)`" : nil }
                         ?? Suggestions.closest(to: label, among: names).map { "; did you mean `\($0)`?" } ?? ""
@@ -119,4 +135,5 @@ extension Signature.Parameter {
     static func required(_ name: String) -> Self { .init(name: name, kind: .required) }
     static func optional(_ name: String, _ display: String) -> Self { .init(name: name, kind: .optional(display: display)) }
     static func variadic(_ name: String) -> Self { .init(name: name, kind: .variadic) }
+    static func keywords(_ name: String) -> Self { .init(name: name, kind: .keywords) }
 }

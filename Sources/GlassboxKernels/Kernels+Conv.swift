@@ -1,0 +1,213 @@
+import GlassboxKernelsFast
+
+/// The geometry of a convolution or pooling window (defined beside the fast loops).
+public typealias ConvGeometry = GlassboxKernelsFast.ConvGeometry
+
+// Convolution entry points. Three paths, chosen by shape as every fast CPU library does
+// (XNNPACK, ncnn, oneDNN): depthwise convolutions run the direct SIMD kernel, split over
+// channels; pointwise 1×1 convolutions are one packed gemm per image with no im2col; every other
+// convolution copies each image's patches into an im2col matrix and runs the gemm on it.
+
+extension Kernels {
+    /// Floats of scratch `conv2dForward` / `conv2dBackward` need for `g` (the im2col matrix of
+    /// one image and group); 0 when the path needs none.
+    public static func conv2dWorkspace(_ g: ConvGeometry) -> Int {
+        if !useFast || g.isDepthwise || g.isPointwise { return 0 }
+        return g.columnCount
+    }
+
+    /// `Reference.conv2dForward`. `workspace` holds `conv2dWorkspace(g)` floats.
+    public static func conv2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                     bias: UnsafePointer<Float>?, g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?) {
+        guard useFast else { Reference.conv2dForward(y: y, x: x, w: w, bias: bias, g: g); return }
+        if g.isDepthwise {
+            Threaded.overChannels(g) { Fast.depthwiseForward(y: y, x: x, w: w, bias: bias, g: g, channels: $0) }
+            return
+        }
+        let cin = g.inChannels, cout = g.outChannels, hw = g.outPlane
+        if g.isPointwise {
+            Threaded.overImages(g, work: cout * cin * hw) { n, gemm in
+                gemm(false, false, cout, hw, cin, w, cin, x + n * cin * g.inPlane, hw, y + n * cout * hw, hw, false)
+            }
+        } else if let col = workspace {
+            let cg = g.inPerGroup, og = g.outPerGroup, k = cg * g.taps
+            for n in 0..<g.batch {
+                for group in 0..<g.groups {
+                    Fast.im2col(col, x + (n * cin + group * cg) * g.inPlane, g: g)
+                    Threaded.gemm(transA: false, transB: false, m: og, n: hw, k: k, a: w + group * og * k, lda: k,
+                                  b: col, ldb: hw, c: y + (n * cout + group * og) * hw, ldc: hw, accumulate: false)
+                    if Interrupt.isRequested { return }
+                }
+            }
+        } else {
+            Reference.conv2dForward(y: y, x: x, w: w, bias: bias, g: g)
+            return
+        }
+        if let bias { Fast.addChannelBias(y, bias, batch: g.batch, channels: cout, plane: hw) }
+    }
+
+    /// `Reference.conv2dBackward` (each gradient overwritten when non-nil). `workspace` holds
+    /// `conv2dWorkspace(g)` floats.
+    public static func conv2dBackward(dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                                      db: UnsafeMutablePointer<Float>?, dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                                      w: UnsafePointer<Float>, g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?) {
+        guard useFast else { Reference.conv2dBackward(dx: dx, dw: dw, db: db, dy: dy, x: x, w: w, g: g); return }
+        if g.isDepthwise {
+            Threaded.overChannels(g) { Fast.depthwiseBackward(dx: dx, dw: dw, db: db, dy: dy, x: x, w: w, g: g, channels: $0) }
+            return
+        }
+        let cin = g.inChannels, cout = g.outChannels, hw = g.outPlane
+        if let db {
+            for o in 0..<cout {
+                var s: Float = 0
+                for n in 0..<g.batch { let p = dy + (n * cout + o) * hw; for i in 0..<hw { s += p[i] } }
+                db[o] = s
+            }
+        }
+        if g.isPointwise {
+            if let dx {
+                Threaded.overImages(g, work: cout * cin * hw) { n, gemm in
+                    gemm(true, false, cin, hw, cout, w, cin, dy + n * cout * hw, hw, dx + n * cin * hw, hw, false)
+                }
+            }
+            if let dw {
+                for n in 0..<g.batch {
+                    Threaded.gemm(transA: false, transB: true, m: cout, n: cin, k: hw, a: dy + n * cout * hw, lda: hw,
+                                  b: x + n * cin * hw, ldb: hw, c: dw, ldc: cin, accumulate: n > 0)
+                }
+            }
+            return
+        }
+        guard let col = workspace else {
+            Reference.conv2dBackward(dx: dx, dw: dw, db: nil, dy: dy, x: x, w: w, g: g)
+            return
+        }
+        let cg = g.inPerGroup, og = g.outPerGroup, k = cg * g.taps
+        dx?.update(repeating: 0, count: g.batch * cin * g.inPlane)
+        for n in 0..<g.batch {
+            for group in 0..<g.groups {
+                let dyp = dy + (n * cout + group * og) * hw
+                if let dw {
+                    Fast.im2col(col, x + (n * cin + group * cg) * g.inPlane, g: g)
+                    Threaded.gemm(transA: false, transB: true, m: og, n: k, k: hw, a: dyp, lda: hw, b: col, ldb: hw,
+                                  c: dw + group * og * k, ldc: k, accumulate: n > 0)
+                }
+                if let dx {
+                    Threaded.gemm(transA: true, transB: false, m: k, n: hw, k: og, a: w + group * og * k, lda: k,
+                                  b: dyp, ldb: hw, c: col, ldc: hw, accumulate: false)
+                    Fast.col2im(dx + (n * cin + group * cg) * g.inPlane, col, g: g)
+                }
+                if Interrupt.isRequested { return }
+            }
+        }
+    }
+
+    // MARK: Pooling and batch norm (the reference loops: memory-bound, a small share of a network)
+
+    /// `Reference.maxPool2dForward`.
+    public static func maxPool2dForward(y: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int>,
+                                        x: UnsafePointer<Float>, g: ConvGeometry) {
+        Reference.maxPool2dForward(y: y, index: index, x: x, g: g)
+    }
+
+    /// `Reference.maxPool2dBackward`.
+    public static func maxPool2dBackward(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
+                                         index: UnsafePointer<Int>, g: ConvGeometry) {
+        Reference.maxPool2dBackward(dx: dx, dy: dy, index: index, g: g)
+    }
+
+    /// `Reference.avgPool2dForward`.
+    public static func avgPool2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, g: ConvGeometry) {
+        Reference.avgPool2dForward(y: y, x: x, g: g)
+    }
+
+    /// `Reference.avgPool2dBackward`.
+    public static func avgPool2dBackward(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, g: ConvGeometry) {
+        Reference.avgPool2dBackward(dx: dx, dy: dy, g: g)
+    }
+
+    /// `Reference.adaptiveAvgPool2dForward`.
+    public static func adaptiveAvgPool2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, planes: Int,
+                                                height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        Reference.adaptiveAvgPool2dForward(y: y, x: x, planes: planes, height: height, width: width,
+                                           outHeight: outHeight, outWidth: outWidth)
+    }
+
+    /// `Reference.adaptiveAvgPool2dBackward`.
+    public static func adaptiveAvgPool2dBackward(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, planes: Int,
+                                                 height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        Reference.adaptiveAvgPool2dBackward(dx: dx, dy: dy, planes: planes, height: height, width: width,
+                                            outHeight: outHeight, outWidth: outWidth)
+    }
+
+    /// `Reference.batchNormStatistics`.
+    public static func batchNormStatistics(mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>,
+                                           x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int) {
+        Reference.batchNormStatistics(mean: mean, variance: variance, x: x, batch: batch, channels: channels, plane: plane)
+    }
+
+    /// `Reference.batchNormForward`.
+    public static func batchNormForward(y: UnsafeMutablePointer<Float>, normalized: UnsafeMutablePointer<Float>?,
+                                        x: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                        batch: Int, channels: Int, plane: Int) {
+        Reference.batchNormForward(y: y, normalized: normalized, x: x, mean: mean, rstd: rstd, gamma: gamma, beta: beta,
+                                   batch: batch, channels: channels, plane: plane)
+    }
+
+    /// `Reference.batchNormBackward`.
+    public static func batchNormBackward(dx: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?,
+                                         dbeta: UnsafeMutablePointer<Float>?, dy: UnsafePointer<Float>,
+                                         x: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                         gamma: UnsafePointer<Float>, training: Bool, batch: Int, channels: Int, plane: Int) {
+        Reference.batchNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
+                                    gamma: gamma, training: training, batch: batch, channels: channels, plane: plane)
+    }
+}
+
+// MARK: - Splitting convolutions over the cores
+
+extension Threaded {
+    /// A gemm as `overImages` hands it to its body: (transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate).
+    public typealias Gemm = (Bool, Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
+                             UnsafeMutablePointer<Float>, Int, Bool) -> Void
+
+    /// body(channels) over chunks of whole channels (all images of each), on all cores when the
+    /// convolution is large enough to pay for a second thread.
+    static func overChannels(_ g: ConvGeometry, _ body: (Range<Int>) -> Void) {
+        let work = g.batch * g.outChannels * g.outPlane * g.taps
+        let c = g.inChannels
+        if workers == 1 || work < elementwiseParallelThreshold * 4 || c < 2 {
+            body(0..<c)
+            return
+        }
+        let chunks = min(c, chunkCount(work: work, grain: 1 << 18))
+        let per = (c + chunks - 1) / chunks
+        forEachChunk((c + per - 1) / per) { chunk in
+            let lo = chunk * per
+            body(lo..<min(c, lo + per))
+        }
+    }
+
+    /// body(n, gemm) for every image n: when each image's product is small and there are several
+    /// images, images run on different cores, each with the single-threaded gemm; otherwise images
+    /// run in turn, each product spread over the cores.
+    static func overImages(_ g: ConvGeometry, work: Int, _ body: (Int, Gemm) -> Void) {
+        if workers > 1 && g.batch >= 2 && work < gemmParallelThreshold * 4 {
+            forEachChunk(g.batch) { n in
+                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc in
+                    Fast.gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                              accumulate: acc)
+                }
+            }
+        } else {
+            for n in 0..<g.batch {
+                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc in
+                    gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                         accumulate: acc)
+                }
+                if Interrupt.isRequested { return }
+            }
+        }
+    }
+}
