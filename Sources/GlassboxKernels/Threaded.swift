@@ -65,6 +65,10 @@ extension Threaded {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
+        if m == 1 && n >= 64 && k >= 16 {
+            gemv(transA: transA, transB: transB, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, accumulate: accumulate)
+            return
+        }
         let work = m * n * max(k, 1)
         if workers == 1 || work < gemmParallelThreshold {
             Fast.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
@@ -95,5 +99,35 @@ extension Threaded {
                           c: c + start, ldc: ldc, accumulate: accumulate)
             }
         }
+    }
+}
+
+// MARK: - gemv
+
+extension Threaded {
+    /// A gemm with one row of A: c (1×n) (+)= x·op(B), B streamed once (`Fast.gemvRows`,
+    /// `Fast.gemvDots`), its columns (or rows, when transposed) split over the cores in chunks of
+    /// about 256 KB of B. x is A's row (gathered when A is transposed: k×1 with stride lda).
+    static func gemv(transA: Bool, transB: Bool, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let gathered: UnsafeMutablePointer<Float>? = transA ? .allocate(capacity: k) : nil
+        defer { gathered?.deallocate() }
+        if let gathered { for i in 0..<k { gathered[i] = a[i * lda] } }
+        let x = UnsafePointer(gathered ?? UnsafeMutablePointer(mutating: a))
+        let work = n * k
+        let chunks = workers == 1 || work < (1 << 16) ? 1 : chunkCount(work: work, grain: 1 << 16)
+        // Column chunks a multiple of 8 wide, so that only the last has a scalar tail.
+        let per = ((n + chunks - 1) / chunks + 7) / 8 * 8
+        let used = (n + per - 1) / per
+        let body: (Int) -> Void = { chunk in
+            let lo = chunk * per, hi = Swift.min(n, lo + per)
+            if lo >= hi { return }
+            if transB {
+                Fast.gemvDots(c: c, x: x, b: b, ldb: ldb, k: k, rows: lo..<hi, accumulate: accumulate)
+            } else {
+                Fast.gemvRows(c: c, x: x, b: b, ldb: ldb, k: k, columns: lo..<hi, accumulate: accumulate)
+            }
+        }
+        if used <= 1 { body(0) } else { forEachChunk(used, body) }
     }
 }

@@ -62,6 +62,8 @@ extension Fast {
                                         bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>) {
         let oh = g.outHeight, ow = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
         let sw = g.strideW
+        // The valid output columns of each filter column, computed once (divisions are slow).
+        let columns = (0..<kw).map { j in ConvGeometry.validRange(offset: j * g.dilationW - g.padW, stride: sw, input: g.width, output: ow) }
         for n in 0..<g.batch {
             for c in channels {
                 let p = n * g.inChannels + c
@@ -75,7 +77,7 @@ extension Fast {
                         if ih < 0 || ih >= g.height { continue }
                         for j in 0..<kw {
                             let off = j * g.dilationW - g.padW
-                            let (lo, hi) = ConvGeometry.validRange(offset: off, stride: sw, input: g.width, output: ow)
+                            let (lo, hi) = columns[j]
                             let wv = wp[i * kw + j]
                             let xr = xp + ih * g.width + off
                             if sw == 1 {
@@ -100,6 +102,7 @@ extension Fast {
                                          x: UnsafePointer<Float>, w: UnsafePointer<Float>, g: ConvGeometry, channels: Range<Int>) {
         let oh = g.outHeight, ow = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
         let sw = g.strideW
+        let columns = (0..<kw).map { j in ConvGeometry.validRange(offset: j * g.dilationW - g.padW, stride: sw, input: g.width, output: ow) }
         for c in channels {
             if let dw { (dw + c * g.taps).update(repeating: 0, count: g.taps) }
             if let db { db[c] = 0 }
@@ -118,7 +121,7 @@ extension Fast {
                         if ih < 0 || ih >= g.height { continue }
                         for j in 0..<kw {
                             let off = j * g.dilationW - g.padW
-                            let (lo, hi) = ConvGeometry.validRange(offset: off, stride: sw, input: g.width, output: ow)
+                            let (lo, hi) = columns[j]
                             if hi <= lo { continue }
                             let xr = xp + ih * g.width + off
                             if sw == 1 {

@@ -43,6 +43,8 @@ struct StepBuilder {
         case .rnnCell: handled = rnn(op, event)
         case .attention: handled = attention(op, event)
         case .layerNorm: handled = layerNorm(op, event)
+        case .conv2d: handled = conv2d(op, event)
+        case .batchNorm: handled = batchNorm(op, event)
         case .crossEntropy: handled = crossEntropy(op, event)
         case .adam: handled = adam(op, event)
         case .sgd: handled = sgd(op, event)

@@ -46,6 +46,27 @@ final class SnapshotTests: XCTestCase {
         Snapshot.assert(try explained(Setups.sharedUse, "explain backward(y)"), named: "backward_accumulation")
     }
 
+    func testConv2dAtOnePosition() throws {
+        let setup = "x = reshape(arange(2 * 3 * 5 * 5), 2, 3, 5, 5) / 10; W = reshape(arange(2 * 3 * 3 * 3), 2, 3, 3, 3) / 50 - 0.5; b = [0.25, -1]"
+        Snapshot.assert(try explained(setup, "explain conv2d(x, W, b, stride=2, padding=1)"), named: "conv2d")
+        Snapshot.assert(try explained("x = reshape(arange(1 * 4 * 4 * 4), 1, 4, 4, 4) / 10; W = ones(4, 1, 3, 3) / 9",
+                                      "explain conv2d(x, W, padding=1, groups=4)"), named: "conv2d_depthwise")
+        // The sum of the shown products is the output at the shown position.
+        let s = Session()
+        run(setup, in: s)
+        let w = try walkthrough("explain conv2d(x, W, b, stride=2, padding=1)", in: s)
+        let sum = try XCTUnwrap(w.steps.first { $0.name == "sum" }?.value?.scalarValue)
+        let y = try XCTUnwrap(w.steps.first { $0.name == "output" }?.value)
+        XCTAssertEqual(y.shape, [2, 2, 3, 3])
+        XCTAssertEqual(sum, try y.element(at: [0, 0, 1, 1]), accuracy: 1e-5)
+    }
+
+    func testBatchNorm() throws {
+        let setup = "x = reshape([1, 2, 3, 4, 8, 6, 4, 2, 0, 1, 0, 1, 5, 5, 5, 9], 2, 2, 2, 2); rm = zeros(2); rv = ones(2)"
+        Snapshot.assert(try explained(setup, "explain batch_norm(x, rm, rv, [1, 2], [0, 0.5], training=true)"), named: "batch_norm_training")
+        Snapshot.assert(try explained(setup, "explain batch_norm(x, rm, rv, [1, 2], [0, 0.5])"), named: "batch_norm_eval")
+    }
+
     func testCrossEntropy() throws {
         Snapshot.assert(try explained("logits = [[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]]; labels = [0, 2]",
                                       "explain cross_entropy(logits, labels)"), named: "cross_entropy")

@@ -1,4 +1,7 @@
 import GlassboxTensors
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // MARK: - Data, text and sampling
 
@@ -29,6 +32,18 @@ extension Builtins {
         Builtin("read_text", [.required("path")], .data, "The contents of a text file as a string (paths as for load_csv; regular files of up to 64 MiB).",
                 example: "read_text(\"Lessons/data/jabberwocky.txt\")") { a in
             .string(try DataBuiltins.read(try a.string(0), a.context.session, a.argumentRange(0)))
+        },
+        Builtin("read_lines", [.required("path")], .data,
+                "The lines of a text file as a tuple of strings, without their line ends (class names, one per line).",
+                example: "lines = read_lines(\"Lessons/data/jabberwocky.txt\"); lines[0]") { a in
+            let text = try DataBuiltins.read(try a.string(0), a.context.session, a.argumentRange(0))
+            // "\r\n" is one Character in Swift: both line ends split.
+            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            guard let t = TupleValue(lines.map { .string(String($0)) }) else {
+                throw RuntimeError(.allocation, "the file has more than \(TupleValue.maxLeaves) lines; read_text reads it whole", a.argumentRange(0))
+            }
+            return .tuple(t)
         },
         Builtin("randperm", [.required("n")], .data,
                 "A random permutation of 0, 1, …, n−1 (seeded like `rand`; PyTorch's torch.randperm).",
@@ -204,6 +219,10 @@ enum DataBuiltins {
     /// `path` resolved against the session's directory (or the working directory).
     static func resolve(_ path: String, _ session: Session) -> String {
         if path.hasPrefix("/") { return path }
+        // `~/…` is the home folder, as a shell writes it.
+        if path == "~" || path.hasPrefix("~/"), let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty {
+            return home + path.dropFirst()
+        }
         guard let base = session.directory, !base.isEmpty else { return path }
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }

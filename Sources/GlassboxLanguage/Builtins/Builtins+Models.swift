@@ -83,6 +83,16 @@ extension Builtins {
             }
             return .tuple(t)
         },
+        Builtin("params", [.required("w")], .files,
+                "The weights with every tensor made trainable (param), except batch norm's buffers (running_mean, running_var, num_batches_tracked), which stay shared so that training updates them; sgd and adam take the result.",
+                example: "save(\"/tmp/glassbox-w.safetensors\", W=ones(2, 3)); w = params(load(\"/tmp/glassbox-w.safetensors\")); w[\"W\"]") { a in
+            let w = try weights(a, 0)
+            let entries = try w.names.map { name -> (name: String, tensor: Tensor) in
+                let t = w[name]!
+                return (name, Weights.isBuffer(name) ? t : try Ops.param(t))
+            }
+            return .object(Weights(entries, origin: w.origin))
+        },
         Builtin("has", [.required("w"), .required("name")], .files, "1 if weights hold a tensor called name, else 0.",
                 example: "save(\"/tmp/glassbox-w.safetensors\", W=ones(2, 3)); has(load(\"/tmp/glassbox-w.safetensors\"), \"W\")") { a in
             .number(try weights(a, 0)[try a.string(1)] == nil ? 0 : 1)
@@ -221,7 +231,30 @@ extension Builtins {
     ]
 }
 
+extension Weights {
+    /// Batch norm's running statistics and step count: state that training updates, not parameters.
+    static func isBuffer(_ name: String) -> Bool {
+        name.hasSuffix("running_mean") || name.hasSuffix("running_var") || name.hasSuffix("num_batches_tracked")
+    }
+}
+
 extension Arguments {
+    /// The `params...` of an optimizer: tensors as given, and the trainable tensors of weights.
+    func restParameters() throws -> [Tensor] {
+        var out: [Tensor] = []
+        for (v, r) in zip(rest, restRanges) {
+            if case .object(let w as Weights) = v {
+                out += w.names.compactMap { w[$0] }.filter(\.isParameter)
+                if !w.names.contains(where: { w[$0]!.isParameter }) {
+                    throw RuntimeError(.value, "these weights hold no parameters; params(w) makes them trainable", r)
+                }
+            } else {
+                out.append(try asTensor(v, r, "argument of \(builtin.name)"))
+            }
+        }
+        return out
+    }
+
     /// A size given as one whole number (both axes) or as (rows, columns); nil when left out.
     func pair(_ i: Int) throws -> (Int, Int)? {
         guard let v = value(i) else { return nil }

@@ -87,15 +87,15 @@ extension Builtins {
 
     static let optimizers: [Builtin] = [
         Builtin("sgd", [.variadic("params"), .required("lr"), .optional("momentum", "0")], .optimizer,
-                "Stochastic gradient descent over the parameters: v ← μ·v + g; p ← p − lr·v.",
+                "Stochastic gradient descent over the parameters (tensors, or weights from params): v ← μ·v + g; p ← p − lr·v.",
                 example: "W = param([1, 2]); opt = sgd(W, lr=0.1); opt") { a in
-            .object(try Optimizer.sgd(try a.restTensors(), lr: try a.float(1) ?? 0, momentum: try a.float(2) ?? 0))
+            .object(try Optimizer.sgd(try a.restParameters(), lr: try a.float(1) ?? 0, momentum: try a.float(2) ?? 0))
         },
         Builtin("adam", [.variadic("params"), .optional("lr", "0.001"), .optional("beta1", "0.9"),
                          .optional("beta2", "0.999"), .optional("eps", "1e-8")], .optimizer,
                 "Adam (Kingma & Ba 2015) with bias correction, PyTorch's defaults.",
                 example: "W = param([1, 2]); opt = adam(W, lr=0.01); opt") { a in
-            .object(try Optimizer.adam(try a.restTensors(), lr: try a.float(1) ?? 0.001, beta1: try a.float(2) ?? 0.9,
+            .object(try Optimizer.adam(try a.restParameters(), lr: try a.float(1) ?? 0.001, beta1: try a.float(2) ?? 0.9,
                                        beta2: try a.float(3) ?? 0.999, eps: try a.float(4) ?? 1e-8))
         },
         Builtin("step", [.required("opt")], .optimizer,

@@ -1,0 +1,54 @@
+// Matrix-vector products: a gemm with one row of A (m = 1), as every decoding step of a language
+// model runs them. Packing B into panels would read and write all of B for one use of it, so
+// these stream B once, straight from where it is: decoding is bound by how fast B's bytes arrive.
+
+extension Fast {
+    /// c[j] (+)= Σ_i x[i]·B[i, j] for j in `columns`, B row-major k×n with row stride ldb: four rows
+    /// of B are added at a time into the 8-lane accumulators of c (kept in L1 for a column chunk).
+    public static func gemvRows(c: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                                k: Int, columns: Range<Int>, accumulate: Bool) {
+        let j0 = columns.lowerBound, n = columns.count
+        if !accumulate { (c + j0).update(repeating: 0, count: n) }
+        // Column blocks of 512 keep c's block in L1 while all k rows stream past it.
+        var block = 0
+        while block < n {
+            let width = Swift.min(512, n - block)
+            let cb = c + j0 + block, bb = b + j0 + block
+            var i = 0
+            while i + 4 <= k {
+                let x0 = V8(repeating: x[i]), x1 = V8(repeating: x[i + 1]), x2 = V8(repeating: x[i + 2]), x3 = V8(repeating: x[i + 3])
+                let r0 = bb + i * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb
+                var j = 0
+                while j + 8 <= width {
+                    var acc = load(UnsafePointer(cb + j))
+                    acc = acc.addingProduct(x0, load(r0 + j))
+                    acc = acc.addingProduct(x1, load(r1 + j))
+                    acc = acc.addingProduct(x2, load(r2 + j))
+                    acc = acc.addingProduct(x3, load(r3 + j))
+                    store(acc, cb + j)
+                    j += 8
+                }
+                while j < width {
+                    cb[j] += x[i] * r0[j] + x[i + 1] * r1[j] + x[i + 2] * r2[j] + x[i + 3] * r3[j]
+                    j += 1
+                }
+                i += 4
+            }
+            while i < k {
+                axpy(cb, bb + i * ldb, x[i], width)
+                i += 1
+            }
+            block += width
+        }
+    }
+
+    /// c[j] (+)= Σ_i x[i]·Bᵀ[i, j] = dot(x, B[j, :]) for j in `rows`, B stored n×k with row stride
+    /// ldb (a transposed operand, as x @ Wᵀ with W out×in): one dot product per row of B.
+    public static func gemvDots(c: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                                k: Int, rows: Range<Int>, accumulate: Bool) {
+        for j in rows {
+            let d = dot(x, b + j * ldb, k)
+            c[j] = accumulate ? c[j] + d : d
+        }
+    }
+}
