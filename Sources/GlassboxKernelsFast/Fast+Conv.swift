@@ -53,96 +53,242 @@ public struct ConvGeometry: Sendable, Equatable {
 
 // MARK: - Depthwise
 
+/// The zero-padded copy of one channel plane that the depthwise kernels read instead of the
+/// plane itself, so that the inner loops never test a border: padded column pc = o·s + j·d holds
+/// the source at column pc − offset (0 outside). For stride s > 1 the columns are split into s
+/// phases (phase q holds the columns pc ≡ q mod s, in order), so that the columns one tap reads
+/// for eight neighbouring outputs are eight contiguous floats of one phase.
+struct PaddedPlane {
+    /// Rows, phases, floats per phase row (≥ the widest read), floats per phase.
+    let rows: Int, phases: Int, width: Int, phaseSize: Int
+    let base: UnsafeMutablePointer<Float>
+
+    /// Room for `rows` padded rows read by `outWidthPadded` outputs at column stride `stride`
+    /// through taps up to column offset `reach` (= dilation·(kw − 1)).
+    init(rows: Int, outWidthPadded: Int, stride: Int, reach: Int) {
+        self.rows = rows; phases = stride
+        width = outWidthPadded + reach / stride + 1
+        phaseSize = rows * width
+        base = .allocate(capacity: max(1, phaseSize * phases))
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// Where tap column offset `k` (= j·dilation) starts for output column 0.
+    @inline(__always)
+    func column(_ k: Int) -> UnsafeMutablePointer<Float> { base + (k % phases) * phaseSize + k / phases }
+
+    /// Fills the buffer from `src` (rows × cols, row length `cols`) shifted by (rowOffset,
+    /// colOffset) — padded (pr, pc) = src[pr − rowOffset, pc − colOffset] — with `spread` − 1
+    /// zeros inserted between source rows (columns) when rowSpread (colSpread) > 1: the transposed
+    /// convolution of a strided one, where the gradient's rows and columns land every stride-th place.
+    func fill(from src: UnsafePointer<Float>, rows srcRows: Int, cols srcCols: Int,
+              rowOffset: Int, colOffset: Int, rowSpread: Int = 1, colSpread: Int = 1) {
+        base.update(repeating: 0, count: phaseSize * phases)
+        for pr in 0..<rows {
+            let t = pr - rowOffset
+            if t < 0 || t % rowSpread != 0 { continue }
+            let sr = t / rowSpread
+            if sr >= srcRows { break }
+            let row = src + sr * srcCols
+            if phases == 1 && colSpread == 1 {
+                // Contiguous: the source columns in range, copied at once.
+                let lo = max(0, colOffset), hi = min(width, srcCols + colOffset)
+                if hi > lo { (base + pr * width + lo).update(from: row + lo - colOffset, count: hi - lo) }
+                continue
+            }
+            for sc in 0..<srcCols {
+                let pc = sc * colSpread + colOffset
+                if pc < 0 { continue }
+                let q = pc % phases, k = pc / phases
+                if k >= width { break }
+                base[q * phaseSize + pr * width + k] = row[sc]
+            }
+        }
+    }
+}
+
 extension Fast {
     /// y[n, c] = b[c] + Σ_{i,j} w[c, 0, i, j] · x[n, c, oh·s + i·d − p, ow·s + j·d − p], for the
     /// channels in `channels` of every image (depthwise: one filter per channel, Howard et al.
-    /// 2017). Direct: each output row stays in L1 while every tap adds its shifted input row;
-    /// out-of-range taps are skipped by range, never tested per element.
+    /// 2017). Direct, as XNNPACK and ncnn do it: each plane is first copied into a zero-padded
+    /// buffer (`PaddedPlane`), then eight outputs of a row are accumulated in one register over
+    /// all taps and stored once.
     public static func depthwiseForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                                         bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>) {
-        let oh = g.outHeight, ow = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
-        let sw = g.strideW
-        // The valid output columns of each filter column, computed once (divisions are slow).
-        let columns = (0..<kw).map { j in ConvGeometry.validRange(offset: j * g.dilationW - g.padW, stride: sw, input: g.width, output: ow) }
+        let oh = g.outHeight, ow = g.outWidth
+        if oh <= 0 || ow <= 0 { return }
+        let owp = (ow + 7) & ~7
+        let rows = (oh - 1) * g.strideH + (g.kernelHeight - 1) * g.dilationH + 1
+        let plane = PaddedPlane(rows: rows, outWidthPadded: owp, stride: g.strideW, reach: (g.kernelWidth - 1) * g.dilationW)
+        defer { plane.deallocate() }
         for n in 0..<g.batch {
             for c in channels {
                 let p = n * g.inChannels + c
-                let xp = x + p * g.inPlane, yp = y + p * g.outPlane, wp = w + c * g.taps
-                let b = bias?[c] ?? 0
-                for r in 0..<oh {
-                    let yr = yp + r * ow
-                    yr.update(repeating: b, count: ow)
-                    for i in 0..<kh {
-                        let ih = r * g.strideH + i * g.dilationH - g.padH
-                        if ih < 0 || ih >= g.height { continue }
-                        for j in 0..<kw {
-                            let off = j * g.dilationW - g.padW
-                            let (lo, hi) = columns[j]
-                            let wv = wp[i * kw + j]
-                            let xr = xp + ih * g.width + off
-                            if sw == 1 {
-                                axpy(yr + lo, xr + lo, wv, hi - lo)
-                            } else {
-                                var o = lo
-                                while o < hi { yr[o] += wv * xr[o * sw]; o += 1 }
-                            }
-                        }
+                plane.fill(from: x + p * g.inPlane, rows: g.height, cols: g.width, rowOffset: g.padH, colOffset: g.padW)
+                correlate(y + p * g.outPlane, plane, w + c * g.taps, flipped: false, bias: bias?[c] ?? 0,
+                          outHeight: oh, outWidth: ow, kh: g.kernelHeight, kw: g.kernelWidth,
+                          rowStride: g.strideH, dilationH: g.dilationH, dilationW: g.dilationW)
+            }
+        }
+    }
+
+    /// out[r, o] = bias + Σ_{i,j} w[i, j] · padded[r·rowStride + i·dh, o·s + j·dw] (w[kh−1−i,
+    /// kw−1−j] when `flipped`), for an outHeight × outWidth plane, eight columns per register.
+    @inline(__always)
+    static func correlate(_ out: UnsafeMutablePointer<Float>, _ plane: PaddedPlane, _ w: UnsafePointer<Float>,
+                          flipped: Bool, bias: Float, outHeight oh: Int, outWidth ow: Int, kh: Int, kw: Int,
+                          rowStride: Int, dilationH: Int, dilationW: Int) {
+        let width = plane.width
+        let tail = ow & 7, full = ow - tail
+        @inline(__always) func tap(_ i: Int, _ j: Int) -> Float { flipped ? w[(kh - 1 - i) * kw + (kw - 1 - j)] : w[i * kw + j] }
+        if kh == 3 && kw == 3 {
+            // The common case, with the nine weights and three column starts held in registers.
+            let w00 = V8(repeating: tap(0, 0)), w01 = V8(repeating: tap(0, 1)), w02 = V8(repeating: tap(0, 2))
+            let w10 = V8(repeating: tap(1, 0)), w11 = V8(repeating: tap(1, 1)), w12 = V8(repeating: tap(1, 2))
+            let w20 = V8(repeating: tap(2, 0)), w21 = V8(repeating: tap(2, 1)), w22 = V8(repeating: tap(2, 2))
+            let c0 = UnsafePointer(plane.column(0)), c1 = UnsafePointer(plane.column(dilationW))
+            let c2 = UnsafePointer(plane.column(2 * dilationW))
+            let bv = V8(repeating: bias)
+            let d1 = dilationH * width, d2 = 2 * dilationH * width
+            for r in 0..<oh {
+                let row = r * rowStride * width
+                let yr = out + r * ow
+                @inline(__always) func eight(_ o: Int) -> V8 {
+                    let a = row + o
+                    var s = bv.addingProduct(w00, load(c0 + a))
+                    s = s.addingProduct(w01, load(c1 + a))
+                    s = s.addingProduct(w02, load(c2 + a))
+                    s = s.addingProduct(w10, load(c0 + a + d1))
+                    s = s.addingProduct(w11, load(c1 + a + d1))
+                    s = s.addingProduct(w12, load(c2 + a + d1))
+                    s = s.addingProduct(w20, load(c0 + a + d2))
+                    s = s.addingProduct(w21, load(c1 + a + d2))
+                    return s.addingProduct(w22, load(c2 + a + d2))
+                }
+                var o = 0
+                while o < full { store(eight(o), yr + o); o += 8 }
+                if tail > 0 { storePartial(eight(o), yr + o, tail) }
+            }
+            return
+        }
+        for r in 0..<oh {
+            let yr = out + r * ow
+            var o = 0
+            while o < ow {
+                var s = V8(repeating: bias)
+                for i in 0..<kh {
+                    let rowOff = (r * rowStride + i * dilationH) * width + o
+                    for j in 0..<kw {
+                        s = s.addingProduct(V8(repeating: tap(i, j)), load(plane.column(j * dilationW) + rowOff))
                     }
                 }
+                if o + 8 <= ow { store(s, yr + o) } else { storePartial(s, yr + o, ow - o) }
+                o += 8
             }
         }
     }
 
     /// The gradients of `depthwiseForward` for the channels in `channels`: dx (when non-nil,
-    /// overwritten) = the transposed convolution of dy; dw[c] (overwritten) = Σ_n Σ dy · shifted x;
-    /// db[c] (overwritten when non-nil) = Σ dy. A channel's dw and db are owned by the one call
-    /// that has that channel, so calls over disjoint channel ranges may run at once.
+    /// overwritten) = the transposed convolution of dy, computed as a stride-1 correlation of dy
+    /// spread by the stride and padded by d·(k − 1) − p with the flipped filter; dw[c]
+    /// (overwritten) = Σ_n Σ_{r,o} dy[r, o] · padded x[r·s + i·d, o·s + j·d], eight outputs per
+    /// register; db[c] (overwritten when non-nil) = Σ dy. A channel's dw and db are owned by the
+    /// one call that has that channel, so calls over disjoint channel ranges may run at once.
     public static func depthwiseBackward(dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
                                          db: UnsafeMutablePointer<Float>?, dy: UnsafePointer<Float>,
                                          x: UnsafePointer<Float>, w: UnsafePointer<Float>, g: ConvGeometry, channels: Range<Int>) {
         let oh = g.outHeight, ow = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
-        let sw = g.strideW
-        let columns = (0..<kw).map { j in ConvGeometry.validRange(offset: j * g.dilationW - g.padW, stride: sw, input: g.width, output: ow) }
         for c in channels {
             if let dw { (dw + c * g.taps).update(repeating: 0, count: g.taps) }
             if let db { db[c] = 0 }
         }
+        if oh <= 0 || ow <= 0 {
+            if let dx { for n in 0..<g.batch { for c in channels { (dx + (n * g.inChannels + c) * g.inPlane).update(repeating: 0, count: g.inPlane) } } }
+            return
+        }
+        // dx: out (H × W) = correlate(spread dy, flipped w), stride 1, dilation d.
+        let wp = (g.width + 7) & ~7
+        let gradPlane = dx == nil ? nil : PaddedPlane(rows: g.height + (kh - 1) * g.dilationH, outWidthPadded: wp, stride: 1,
+                                                      reach: (kw - 1) * g.dilationW)
+        // dw: x padded as the forward reads it, and dy with its rows padded to whole registers.
+        let owp = (ow + 7) & ~7
+        let xPlane = dw == nil ? nil : PaddedPlane(rows: (oh - 1) * g.strideH + (kh - 1) * g.dilationH + 1, outWidthPadded: owp,
+                                                   stride: g.strideW, reach: (kw - 1) * g.dilationW)
+        let dyRows = UnsafeMutablePointer<Float>.allocate(capacity: dw == nil ? 1 : oh * owp)
+        let sums = UnsafeMutablePointer<V8>.allocate(capacity: g.taps)
+        defer { gradPlane?.deallocate(); xPlane?.deallocate(); dyRows.deallocate(); sums.deallocate() }
+        if dw != nil { dyRows.update(repeating: 0, count: oh * owp) }
         for n in 0..<g.batch {
             for c in channels {
                 let p = n * g.inChannels + c
-                let xp = x + p * g.inPlane, dyp = dy + p * g.outPlane, wp = w + c * g.taps
-                let dxp = dx.map { $0 + p * g.inPlane }
-                dxp?.update(repeating: 0, count: g.inPlane)
+                let dyp = dy + p * g.outPlane
                 if let db { db[c] += rowSum(dyp, g.outPlane) }
-                for r in 0..<oh {
-                    let dyr = dyp + r * ow
-                    for i in 0..<kh {
-                        let ih = r * g.strideH + i * g.dilationH - g.padH
-                        if ih < 0 || ih >= g.height { continue }
-                        for j in 0..<kw {
-                            let off = j * g.dilationW - g.padW
-                            let (lo, hi) = columns[j]
-                            if hi <= lo { continue }
-                            let xr = xp + ih * g.width + off
-                            if sw == 1 {
-                                if let dxp { axpy(dxp + ih * g.width + off + lo, dyr + lo, wp[i * kw + j], hi - lo) }
-                                if let dw { dw[c * g.taps + i * kw + j] += dot(dyr + lo, xr + lo, hi - lo) }
-                            } else {
-                                var s: Float = 0
-                                let wv = wp[i * kw + j]
-                                var o = lo
-                                while o < hi {
-                                    s += dyr[o] * xr[o * sw]
-                                    if let dxp { dxp[ih * g.width + off + o * sw] += wv * dyr[o] }
-                                    o += 1
-                                }
-                                if let dw { dw[c * g.taps + i * kw + j] += s }
-                            }
-                        }
-                    }
+                if let dx, let gradPlane {
+                    gradPlane.fill(from: dyp, rows: oh, cols: ow, rowOffset: (kh - 1) * g.dilationH - g.padH,
+                                   colOffset: (kw - 1) * g.dilationW - g.padW, rowSpread: g.strideH, colSpread: g.strideW)
+                    correlate(dx + p * g.inPlane, gradPlane, w + c * g.taps, flipped: true, bias: 0,
+                              outHeight: g.height, outWidth: g.width, kh: kh, kw: kw,
+                              rowStride: 1, dilationH: g.dilationH, dilationW: g.dilationW)
+                }
+                if let dw, let xPlane {
+                    xPlane.fill(from: x + p * g.inPlane, rows: g.height, cols: g.width, rowOffset: g.padH, colOffset: g.padW)
+                    for r in 0..<oh { (dyRows + r * owp).update(from: dyp + r * ow, count: ow) }
+                    filterGradient(dw + c * g.taps, xPlane, dyRows, sums, outHeight: oh, outWidthPadded: owp, kh: kh, kw: kw,
+                                   rowStride: g.strideH, dilationH: g.dilationH, dilationW: g.dilationW)
                 }
             }
         }
+    }
+
+    /// dw[i·kw + j] += Σ_{r,o} dy[r, o] · padded[r·rowStride + i·dh, o·s + j·dw]: one register of
+    /// partial sums per tap, summed across lanes once at the end. `dy` rows are `outWidthPadded`
+    /// long, zero past the real width, so whole registers never count a column twice.
+    @inline(__always)
+    static func filterGradient(_ dw: UnsafeMutablePointer<Float>, _ plane: PaddedPlane, _ dy: UnsafePointer<Float>,
+                               _ sums: UnsafeMutablePointer<V8>, outHeight oh: Int, outWidthPadded owp: Int, kh: Int, kw: Int,
+                               rowStride: Int, dilationH: Int, dilationW: Int) {
+        let width = plane.width
+        if kh == 3 && kw == 3 {
+            var s00 = V8(), s01 = V8(), s02 = V8(), s10 = V8(), s11 = V8(), s12 = V8(), s20 = V8(), s21 = V8(), s22 = V8()
+            let c0 = UnsafePointer(plane.column(0)), c1 = UnsafePointer(plane.column(dilationW))
+            let c2 = UnsafePointer(plane.column(2 * dilationW))
+            let d1 = dilationH * width, d2 = 2 * dilationH * width
+            for r in 0..<oh {
+                let row = r * rowStride * width
+                let dyr = dy + r * owp
+                var o = 0
+                while o < owp {
+                    let g = load(dyr + o), a = row + o
+                    s00 = s00.addingProduct(g, load(c0 + a)); s01 = s01.addingProduct(g, load(c1 + a))
+                    s02 = s02.addingProduct(g, load(c2 + a))
+                    s10 = s10.addingProduct(g, load(c0 + a + d1)); s11 = s11.addingProduct(g, load(c1 + a + d1))
+                    s12 = s12.addingProduct(g, load(c2 + a + d1))
+                    s20 = s20.addingProduct(g, load(c0 + a + d2)); s21 = s21.addingProduct(g, load(c1 + a + d2))
+                    s22 = s22.addingProduct(g, load(c2 + a + d2))
+                    o += 8
+                }
+            }
+            dw[0] += s00.sum(); dw[1] += s01.sum(); dw[2] += s02.sum()
+            dw[3] += s10.sum(); dw[4] += s11.sum(); dw[5] += s12.sum()
+            dw[6] += s20.sum(); dw[7] += s21.sum(); dw[8] += s22.sum()
+            return
+        }
+        let taps = kh * kw
+        for t in 0..<taps { sums[t] = V8() }
+        for r in 0..<oh {
+            let dyr = dy + r * owp
+            var o = 0
+            while o < owp {
+                let gv = load(dyr + o)
+                for i in 0..<kh {
+                    let rowOff = (r * rowStride + i * dilationH) * width + o
+                    for j in 0..<kw { sums[i * kw + j] = sums[i * kw + j].addingProduct(gv, load(plane.column(j * dilationW) + rowOff)) }
+                }
+                o += 8
+            }
+        }
+        for t in 0..<taps { dw[t] += sums[t].sum() }
     }
 
     /// y[i] += a · x[i] for i < n.

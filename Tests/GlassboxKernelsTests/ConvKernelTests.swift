@@ -26,6 +26,9 @@ final class ConvKernelTests: XCTestCase {
         add(1, 3, 7, 33, 3, (3, 3), s: (1, 2), p: (2, 1), d: (2, 1), groups: 3)
         add(2, 2, 6, 6, 2, (5, 5), p: (3, 3), groups: 2)
         add(1, 64, 8, 8, 64, (3, 3), p: (1, 1), groups: 64)     // large enough to split over the cores
+        add(2, 3, 5, 11, 3, (3, 3), s: (3, 2), p: (3, 3), groups: 3)   // padding beyond the reach, stride 3
+        add(1, 2, 9, 10, 2, (2, 2), s: (2, 2), groups: 2)             // even kernel, columns never read
+        add(1, 2, 1, 1, 2, (3, 3), p: (2, 2), groups: 2)              // output larger than the input
         // Pointwise: one image, several, large enough to thread.
         add(1, 7, 5, 9, 3, (1, 1))
         add(4, 16, 6, 7, 24, (1, 1))
