@@ -70,6 +70,7 @@ struct PaddedPlane {
         width = outWidthPadded + reach / stride + 1
         phaseSize = rows * width
         base = .allocate(capacity: max(1, phaseSize * phases))
+        base.initialize(repeating: 0, count: max(1, phaseSize * phases))
     }
 
     func deallocate() { base.deallocate() }
@@ -82,9 +83,10 @@ struct PaddedPlane {
     /// colOffset) — padded (pr, pc) = src[pr − rowOffset, pc − colOffset] — with `spread` − 1
     /// zeros inserted between source rows (columns) when rowSpread (colSpread) > 1: the transposed
     /// convolution of a strided one, where the gradient's rows and columns land every stride-th place.
+    /// Only the source's places are written: the padding is zeroed once, at `init`, so refilling
+    /// a plane for the next channel with the same arguments leaves it zero.
     func fill(from src: UnsafePointer<Float>, rows srcRows: Int, cols srcCols: Int,
               rowOffset: Int, colOffset: Int, rowSpread: Int = 1, colSpread: Int = 1) {
-        base.update(repeating: 0, count: phaseSize * phases)
         for pr in 0..<rows {
             let t = pr - rowOffset
             if t < 0 || t % rowSpread != 0 { continue }
