@@ -51,4 +51,32 @@ extension Fast {
             c[j] = accumulate ? c[j] + d : d
         }
     }
+
+    /// y[i] += a · x[i] for i < n.
+    @inline(__always)
+    static func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ a: Float, _ n: Int) {
+        let av = V8(repeating: a)
+        var i = 0
+        while i + 8 <= n {
+            store(load(UnsafePointer(y + i)).addingProduct(av, load(x + i)), y + i)
+            i += 8
+        }
+        while i < n { y[i] += a * x[i]; i += 1 }
+    }
+
+    /// Σ a[i]·b[i] for i < n.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s0 = V8(), s1 = V8()
+        var i = 0
+        while i + 16 <= n {
+            s0 = s0.addingProduct(load(a + i), load(b + i))
+            s1 = s1.addingProduct(load(a + i + 8), load(b + i + 8))
+            i += 16
+        }
+        if i + 8 <= n { s0 = s0.addingProduct(load(a + i), load(b + i)); i += 8 }
+        var s = (s0 + s1).sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
 }
