@@ -238,6 +238,8 @@ extension Reference {
         case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .relu: for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : 0 }
+        case .relu6: for i in 0..<count { dx[i] = x[i] > 0 && x[i] < 6 ? dy[i] : 0 }
+        case .clip(let lo, let hi): for i in 0..<count { dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0 }
         default: for i in 0..<count { dx[i] = unaryGradient(op, dy: dy[i], x: x[i], y: y[i]) }
         }
     }

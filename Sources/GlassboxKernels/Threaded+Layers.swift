@@ -61,6 +61,8 @@ extension Threaded {
         case .abs: Fast.abs(y, x, count: count)
         case .sqrt: Fast.sqrt(y, x, count: count)
         case .relu: Fast.relu(y, x, count: count)
+        case .relu6: Fast.clamp(y, x, count: count, lo: 0, hi: 6)
+        case .clip(let lo, let hi): Fast.clamp(y, x, count: count, lo: lo, hi: hi)
         default: Reference.unary(op, y, x, count: count)
         }
     }

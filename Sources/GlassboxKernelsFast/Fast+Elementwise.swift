@@ -137,6 +137,18 @@ extension Fast {
         map(y, x, count: count) { relu($0) }
     }
 
+    /// y = min(max(x, lo), hi) elementwise, NaN staying NaN (ReLU6 is lo = 0, hi = 6); x, y: [count].
+    /// The comparisons are those of `Swift.min(Swift.max(x, lo), hi)` — x ≤ lo gives lo (so −0
+    /// clamps to +0 at lo = 0), x > hi gives hi — so the results are the reference loop's bits.
+    public static func clamp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+                             lo: Float, hi: Float) {
+        let l = V8(repeating: lo), h = V8(repeating: hi)
+        map(y, x, count: count) { v in
+            let low = v.replacing(with: l, where: v .<= l)
+            return low.replacing(with: h, where: low .> h)
+        }
+    }
+
     /// y = √x elementwise (`vsqrtps`, correctly rounded); x, y: [count].
     public static func sqrt(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map(y, x, count: count) { gb_sqrt8($0) }

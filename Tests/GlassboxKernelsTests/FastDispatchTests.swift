@@ -81,6 +81,25 @@ final class FastDispatchTests: XCTestCase {
         }
     }
 
+    /// ReLU6 and clip are comparisons only, so the vector map must give the reference's bits:
+    /// NaN stays NaN, −0 at the lower bound 0 becomes +0, the bounds themselves stay.
+    func testClampMapsMatchReferenceBitForBit() {
+        var rng = SplitMix(seed: 54)
+        let edges: [Float] = [.nan, -0.0, 0, 6, -6, 6.0000005, .infinity, -.infinity, 2, -2, -1.5, 1.5]
+        for count in [1, 5, 8, 17, 129, 70_001] {
+            var x = rng.array(count, -9, 9)
+            for (i, e) in edges.enumerated() where i < count { x[i] = e }
+            for op: UnaryOp in [.relu6, .clip(lo: -1.5, hi: 2), .clip(lo: 0, hi: 0)] {
+                var y1 = [Float](repeating: 7, count: count), y2 = y1
+                Kernels.unary(op, &y1, x, count: count)
+                Reference.unary(op, &y2, x, count: count)
+                for i in 0..<count {
+                    XCTAssertEqual(y1[i].bitPattern, y2[i].bitPattern, "\(op)(\(x[i])) n=\(count): \(y1[i]) vs \(y2[i])")
+                }
+            }
+        }
+    }
+
     func testSoftmaxFamilyMatchesReference() {
         var rng = SplitMix(seed: 53)
         for (rows, cols) in [(1, 1), (7, 33), (129, 7), (300, 257)] {
