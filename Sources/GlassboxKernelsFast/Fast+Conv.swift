@@ -99,6 +99,47 @@ struct PaddedPlane {
                 if hi > lo { (base + pr * width + lo).update(from: row + lo - colOffset, count: hi - lo) }
                 continue
             }
+            let dst = base + pr * width
+            if colSpread == 1 && phases == 2 {
+                // Stride 2, sixteen source columns at a time: the even ones are eight consecutive
+                // places of one phase, the odd ones of the other (a register deinterleave).
+                var sc = max(0, -colOffset)
+                while sc + 16 <= srcCols {
+                    let pe = sc + colOffset, po = pe + 1
+                    let ke = pe >> 1, ko = po >> 1
+                    if ke + 8 > width || ko + 8 > width { break }
+                    let v = UnsafeRawPointer(row + sc).loadUnaligned(as: SIMD16<Float>.self)
+                    Fast.store(v.evenHalf, dst + (pe & 1) * phaseSize + ke)
+                    Fast.store(v.oddHalf, dst + (po & 1) * phaseSize + ko)
+                    sc += 16
+                }
+                while sc < srcCols {
+                    let pc = sc + colOffset, k = pc >> 1
+                    if k >= width { break }
+                    dst[(pc & 1) * phaseSize + k] = row[sc]
+                    sc += 1
+                }
+                continue
+            }
+            if colSpread == 1 {
+                // Stride phases: phase q takes the source columns sc ≡ q − colOffset (mod phases),
+                // one every `phases`, into consecutive places — a strided copy, no division per value.
+                for q in 0..<phases {
+                    var sc = ((q - colOffset) % phases + phases) % phases
+                    if sc + colOffset < 0 { sc += (-(sc + colOffset) + phases - 1) / phases * phases }
+                    var k = (sc + colOffset) / phases
+                    let out = dst + q * phaseSize
+                    while sc < srcCols && k < width { out[k] = row[sc]; sc += phases; k += 1 }
+                }
+                continue
+            }
+            if phases == 1 {
+                // Spread columns: source column sc lands at sc·colSpread + colOffset.
+                var sc = colOffset >= 0 ? 0 : (-colOffset + colSpread - 1) / colSpread
+                var pc = sc * colSpread + colOffset
+                while sc < srcCols && pc < width { dst[pc] = row[sc]; sc += 1; pc += colSpread }
+                continue
+            }
             for sc in 0..<srcCols {
                 let pc = sc * colSpread + colOffset
                 if pc < 0 { continue }

@@ -143,10 +143,19 @@ extension Fast {
     public static func clamp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
                              lo: Float, hi: Float) {
         let l = V8(repeating: lo), h = V8(repeating: hi)
-        map(y, x, count: count) { v in
+        @inline(__always) func f(_ v: V8) -> V8 {
             let low = v.replacing(with: l, where: v .<= l)
             return low.replacing(with: h, where: low .> h)
         }
+        var i = 0
+        while i + 16 <= count {
+            let a = load(x + i), b = load(x + i + 8)
+            store(f(a), y + i)
+            store(f(b), y + i + 8)
+            i += 16
+        }
+        while i + 8 <= count { store(f(load(x + i)), y + i); i += 8 }
+        if i < count { storePartial(f(loadPartial(x + i, count - i)), y + i, count - i) }
     }
 
     /// y = √x elementwise (`vsqrtps`, correctly rounded); x, y: [count].

@@ -29,6 +29,8 @@ final class ConvKernelTests: XCTestCase {
         add(2, 3, 5, 11, 3, (3, 3), s: (3, 2), p: (3, 3), groups: 3)   // padding beyond the reach, stride 3
         add(1, 2, 9, 10, 2, (2, 2), s: (2, 2), groups: 2)             // even kernel, columns never read
         add(1, 2, 1, 1, 2, (3, 3), p: (2, 2), groups: 2)              // output larger than the input
+        add(1, 3, 6, 35, 3, (3, 3), s: (2, 2), groups: 3)             // stride 2, 16-column deinterleave, no padding
+        add(2, 2, 5, 48, 2, (3, 3), s: (2, 2), p: (2, 2), groups: 2)  // stride 2, even padding, whole 16-column runs
         // Pointwise: one image, several, large enough to thread.
         add(1, 7, 5, 9, 3, (1, 1))
         add(4, 16, 6, 7, 24, (1, 1))
