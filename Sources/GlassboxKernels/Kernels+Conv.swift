@@ -140,28 +140,45 @@ extension Kernels {
                                             outHeight: outHeight, outWidth: outWidth)
     }
 
-    /// `Reference.batchNormStatistics`.
+    /// `Reference.batchNormStatistics`; on the fast path, vector sums over whole channels on all cores.
     public static func batchNormStatistics(mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>,
                                            x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int) {
-        Reference.batchNormStatistics(mean: mean, variance: variance, x: x, batch: batch, channels: channels, plane: plane)
+        guard useFast else {
+            return Reference.batchNormStatistics(mean: mean, variance: variance, x: x, batch: batch, channels: channels, plane: plane)
+        }
+        Threaded.overChannelRanges(channels, work: 2 * batch * channels * plane) { range in
+            Fast.batchNormStatistics(mean: mean, variance: variance, x: x, batch: batch, channels: channels, plane: plane, range: range)
+        }
     }
 
-    /// `Reference.batchNormForward`.
+    /// `Reference.batchNormForward`; on the fast path, a vector multiply-add over whole channels on all cores.
     public static func batchNormForward(y: UnsafeMutablePointer<Float>, normalized: UnsafeMutablePointer<Float>?,
                                         x: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                         batch: Int, channels: Int, plane: Int) {
-        Reference.batchNormForward(y: y, normalized: normalized, x: x, mean: mean, rstd: rstd, gamma: gamma, beta: beta,
-                                   batch: batch, channels: channels, plane: plane)
+        guard useFast else {
+            return Reference.batchNormForward(y: y, normalized: normalized, x: x, mean: mean, rstd: rstd, gamma: gamma, beta: beta,
+                                              batch: batch, channels: channels, plane: plane)
+        }
+        Threaded.overChannelRanges(channels, work: batch * channels * plane) { range in
+            Fast.batchNormForward(y: y, normalized: normalized, x: x, mean: mean, rstd: rstd, gamma: gamma, beta: beta,
+                                  batch: batch, channels: channels, plane: plane, range: range)
+        }
     }
 
-    /// `Reference.batchNormBackward`.
+    /// `Reference.batchNormBackward`; on the fast path, vector sums and updates over whole channels on all cores.
     public static func batchNormBackward(dx: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?,
                                          dbeta: UnsafeMutablePointer<Float>?, dy: UnsafePointer<Float>,
                                          x: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                          gamma: UnsafePointer<Float>, training: Bool, batch: Int, channels: Int, plane: Int) {
-        Reference.batchNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
-                                    gamma: gamma, training: training, batch: batch, channels: channels, plane: plane)
+        guard useFast else {
+            return Reference.batchNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
+                                               gamma: gamma, training: training, batch: batch, channels: channels, plane: plane)
+        }
+        Threaded.overChannelRanges(channels, work: 2 * batch * channels * plane) { range in
+            Fast.batchNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
+                                   gamma: gamma, training: training, batch: batch, channels: channels, plane: plane, range: range)
+        }
     }
 }
 
@@ -171,6 +188,21 @@ extension Threaded {
     /// A gemm as `overImages` hands it to its body: (transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate).
     public typealias Gemm = (Bool, Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
                              UnsafeMutablePointer<Float>, Int, Bool) -> Void
+
+    /// body(channels) over chunks of whole channels for per-channel work of `work` values in all
+    /// (batch norm), on all cores when there is enough to pay for a second thread.
+    static func overChannelRanges(_ channels: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        if workers == 1 || work < elementwiseParallelThreshold || channels < 2 {
+            body(0..<channels)
+            return
+        }
+        let chunks = min(channels, chunkCount(work: work, grain: elementwiseGrain))
+        let per = (channels + chunks - 1) / chunks
+        forEachChunk((channels + per - 1) / per) { chunk in
+            let lo = chunk * per
+            body(lo..<min(channels, lo + per))
+        }
+    }
 
     /// body(channels) over chunks of whole channels (all images of each), on all cores when the
     /// convolution is large enough to pay for a second thread.

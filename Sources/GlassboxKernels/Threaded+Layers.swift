@@ -56,13 +56,14 @@ extension Threaded {
         case .sin: sin(y, x, count: count)
         case .cos: cos(y, x, count: count)
         case .erf: erf(y, x, count: count)
+        // Clamps run on all cores: a network's activations are in cache, where a second core adds bandwidth.
+        case .relu6: map({ Fast.clamp($0, $1, count: $2, lo: 0, hi: 6) }, y, x, count: count)
+        case .clip(let lo, let hi): map({ Fast.clamp($0, $1, count: $2, lo: lo, hi: hi) }, y, x, count: count)
         // Memory-bound maps: one core saturates the bandwidth; no threads.
         case .neg: Fast.neg(y, x, count: count)
         case .abs: Fast.abs(y, x, count: count)
         case .sqrt: Fast.sqrt(y, x, count: count)
         case .relu: Fast.relu(y, x, count: count)
-        case .relu6: Fast.clamp(y, x, count: count, lo: 0, hi: 6)
-        case .clip(let lo, let hi): Fast.clamp(y, x, count: count, lo: lo, hi: hi)
         default: Reference.unary(op, y, x, count: count)
         }
     }
