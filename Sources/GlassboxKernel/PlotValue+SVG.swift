@@ -10,7 +10,50 @@ extension PlotValue {
         switch kind {
         case .line: return lineChartSVG()
         case .heatmap: return heatmapSVG()
+        case .image, .maps: return picturesSVG()
         }
+    }
+
+    /// An image, or a grid of feature maps, as pixel rects (each averaged down to at most
+    /// `maxCells` a side, 32 for maps), grey or RGB.
+    private func picturesSVG() -> String {
+        let tiles = kind == .image ? 1 : count, channels = kind == .image ? count : 1
+        let side = kind == .image ? Self.maxCells : 32
+        let r = min(rows, side), c = min(columns, side)
+        let perRow = Int(Double(tiles).squareRoot().rounded(.up))
+        let gridRows = (tiles + perRow - 1) / perRow
+        let m = Self.margin
+        let size = min((Self.width - 2 * m) / Double(perRow * (c + 1)), (Self.height - 2 * m) / Double(gridRows * (r + 1)))
+        var body: [String] = []
+        let plane = rows * columns
+        func hex(_ v: Double) -> String {
+            let b = min(255, max(0, Int((v * 255).rounded())))
+            let h = String(b, radix: 16)
+            return h.count == 1 ? "0" + h : h
+        }
+        for t in 0..<tiles {
+            let ox = m + Double((t % perRow) * (c + 1)) * size, oy = m + Double((t / perRow) * (r + 1)) * size
+            for i in 0..<r {
+                for j in 0..<c {
+                    var sums = [Double](repeating: 0, count: channels), n = 0.0
+                    for a in (i * rows / r)..<max(i * rows / r + 1, (i + 1) * rows / r) {
+                        for b in (j * columns / c)..<max(j * columns / c + 1, (j + 1) * columns / c) {
+                            for k in 0..<channels {
+                                let v = matrix[(t * channels + k) * plane + a * columns + b]
+                                sums[k] += v.isFinite ? Double(v) : 0
+                            }
+                            n += 1
+                        }
+                    }
+                    let colour = channels == 3 ? sums.map { hex($0 / n) }.joined() : String(repeating: hex(sums[0] / n), count: 3)
+                    body.append("<rect x=\"\(Self.number(ox + Double(j) * size))\" y=\"\(Self.number(oy + Double(i) * size))\" width=\"\(Self.number(size))\" height=\"\(Self.number(size))\" fill=\"#\(colour)\"/>")
+                }
+            }
+            if kind == .maps {
+                body.append("<text x=\"\(Self.number(ox))\" y=\"\(Self.number(oy - 2))\" font-size=\"10\">c\(labels[t])</text>")
+            }
+        }
+        return document(body)
     }
 
     static let width = 640.0, height = 360.0, margin = 48.0

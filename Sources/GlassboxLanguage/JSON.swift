@@ -68,7 +68,10 @@ public enum JSON {
     static let maxEmptyBrackets = 100_000
 
     /// `{"plot": {"kind": "line", "x": […], "y": [[…]]}}` or
-    /// `{"plot": {"kind": "heatmap", "shape": [r, c], "data": [[…]]}}`, with `"title"` when given.
+    /// `{"plot": {"kind": "heatmap", "shape": [r, c], "data": [[…]]}}`,
+    /// `{"plot": {"kind": "image", "shape": [channels, h, w], "data": […]}}` (values in [0, 1], with
+    /// `"scaled_from": [lo, hi]` when they were stretched) or `{"plot": {"kind": "maps", "shape":
+    /// [n, h, w], "data": […], "channels": […]}}`, with `"title"` when given.
     public static func plot(_ p: PlotValue) -> JSONValue {
         func list(_ xs: [Float]) -> JSONValue { .array(xs.map { .number(Double($0)) }) }
         var fields: [(String, JSONValue)] = [("kind", .string(p.kind.rawValue))]
@@ -79,6 +82,12 @@ public enum JSON {
             var position = 0
             fields += [("shape", .array([.number(Double(p.rows)), .number(Double(p.columns))])),
                        ("data", nested([p.rows, p.columns], 0, p.matrix, &position))]
+        case .image, .maps:
+            var position = 0
+            let shape = [p.count, p.rows, p.columns]
+            fields += [("shape", .array(shape.map { .number(Double($0)) })), ("data", nested(shape, 0, p.matrix, &position))]
+            if p.kind == .maps { fields.append(("channels", .array(p.labels.map { .number(Double($0)) }))) }
+            if let s = p.scaledFrom { fields.append(("scaled_from", .array([.number(Double(s.lo)), .number(Double(s.hi))]))) }
         }
         if let title = p.title { fields.append(("title", .string(title))) }
         return .object([("plot", .object(fields))])

@@ -53,6 +53,21 @@ final class RichOutputTests: XCTestCase {
         XCTAssertEqual(small.components(separatedBy: "<rect").count - 1, 3, "a constant matrix draws without dividing by zero")
     }
 
+    /// imshow's pixels become rects in their own colours; feature maps a grid of grey tiles,
+    /// each labelled with its channel.
+    func testImagesAndFeatureMapsBecomePixelRects() throws {
+        let rgb = try XCTUnwrap(PlotValue(.image, count: 3, rows: 1, columns: 2, pixels: [1, 0, 0, 1, 0, 0]))
+        let svg = rgb.svg()
+        XCTAssertEqual(svg.components(separatedBy: "<rect").count - 1, 1 + 2)
+        XCTAssertTrue(svg.contains("fill=\"#ff0000\"") && svg.contains("fill=\"#00ff00\""), svg)
+        let maps = try XCTUnwrap(PlotValue(.maps, count: 3, rows: 2, columns: 2, pixels: [Float](repeating: 0.5, count: 12), labels: [0, 1, 2]))
+        let grid = maps.svg()
+        XCTAssertEqual(grid.components(separatedBy: "<rect").count - 1, 1 + 12)
+        XCTAssertTrue(grid.contains(">c2</text>"))
+        let big = try XCTUnwrap(PlotValue(.image, count: 1, rows: 300, columns: 300, pixels: [Float](repeating: 1, count: 90_000)))
+        XCTAssertEqual(big.svg().components(separatedBy: "<rect").count - 1, 1 + PlotValue.maxCells * PlotValue.maxCells)
+    }
+
     func testAPlotAlsoHasTheTerminalPicture() throws {
         let repl = makeREPL()
         let bundle = RichOutput.bundle(try value("plot([1, 4, 9])", in: repl), repl: repl, cell: 1)

@@ -19,7 +19,7 @@ public struct BuiltinDoc: Sendable {
 public enum Builtins {
     /// The functions in table order (grouped by category).
     static let table: [Builtin] = creation + likes + shape + arrange + joining + elementwise + moreElementwise
-        + reductions + moreReductions + softmaxFamily + losses + layers + convolution + transformer + autograd + optimizers + utilities + plots + data + files
+        + reductions + moreReductions + softmaxFamily + losses + layers + convolution + transformer + autograd + optimizers + utilities + plots + pictures + data + files
 
     static let byName: [String: Builtin] = Dictionary(table.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

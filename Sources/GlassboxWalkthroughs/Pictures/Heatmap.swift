@@ -116,12 +116,14 @@ public struct Heatmap {
 
 // MARK: - Any plot value
 
-/// Draws what `plot` and `heatmap` returned.
+/// Draws what `plot`, `heatmap`, `imshow` and `feature_maps` returned.
 public enum Pictures {
     public static func render(_ plot: PlotValue, options: RenderOptions) -> String {
         switch plot.kind {
         case .line: return LineChart(plot).render(options)
         case .heatmap: return Heatmap(plot).render(options)
+        case .image: return ImagePicture(plot).render(options)
+        case .maps: return FeatureMapGrid(plot).render(options)
         }
     }
 }
