@@ -113,7 +113,8 @@ extension StepBuilder {
             note: "one per channel", group: g0)
         add(.named, "variance", training ? "σ²_c = mean of (x − μ_c)² over (N, H, W)" : "σ²_c = running_var", variance, callStack: s,
             note: training ? "biased (÷ N·H·W) for normalizing; the running variance gets the unbiased one" : "one per channel", group: g0)
-        add(.named, "normalized", "x̂ = (x − μ_c)/√(σ²_c + ε)", normalized, callStack: s, note: "each channel: mean 0, variance 1 on the batch", group: g0)
+        add(.named, "normalized", "x̂ = (x − μ_c)/√(σ²_c + ε)", normalized, callStack: s, note: training ? "each channel: mean 0, variance 1 on the batch"
+                : "near mean 0, variance 1 only when the batch looks like the training data", group: g0)
         add(.named, "output", "γ_c·x̂ + β_c", output, callStack: s, note: "a learned scale and shift per channel", group: g0)
         if let out = op.outputs.first { labels.remember(out, as: Formula("batch_norm")) }
         return true

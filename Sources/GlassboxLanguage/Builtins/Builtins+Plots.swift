@@ -174,7 +174,7 @@ extension Builtins {
             var scaled: (lo: Float, hi: Float)? = nil
             if lo < 0 || hi > 1 || shape[0] == 1 && hi > lo {
                 // Grey pictures are stretched to their range (as matplotlib's imshow); colour ones only when outside [0, 1].
-                scaled = (lo, hi)
+                if lo != 0 || hi != 1 { scaled = (lo, hi) }
                 let span = hi > lo ? hi - lo : 1
                 for i in data.indices { data[i] = (data[i] - lo) / span }
             }
