@@ -5,7 +5,7 @@ import GlassboxLanguage
 /// `:walk`: the seven guided walkthroughs run, each on the explain engine.
 final class GuidedWalkTests: XCTestCase {
     func testTheWalksTheIssueAsksFor() {
-        XCTAssertEqual(GuidedWalks.all.map(\.name), ["forward", "backward", "gd", "adam", "rnn", "lstm", "attention"])
+        XCTAssertEqual(GuidedWalks.all.map(\.name), ["forward", "backward", "gd", "adam", "rnn", "lstm", "attention", "mobilenet"])
         XCTAssertEqual(GuidedWalks.named("att")?.name, "attention")
         XCTAssertEqual(GuidedWalks.named("GD")?.name, "gd")
         XCTAssertNil(GuidedWalks.named("a"), "ambiguous: adam, attention")

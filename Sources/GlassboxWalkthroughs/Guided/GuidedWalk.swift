@@ -7,7 +7,7 @@ import GlassboxTensors
 /// in a fresh session with small seeded inputs. The code uses `explain`, so what the tour shows
 /// comes from the same engine as every other walkthrough.
 public struct GuidedWalk: Sendable {
-    /// What `:walk NAME` takes: `forward`, `backward`, `gd`, `adam`, `rnn`, `lstm`, `attention`.
+    /// What `:walk NAME` takes: `forward`, `backward`, `gd`, `adam`, `rnn`, `lstm`, `attention`, `mobilenet`.
     public let name: String
     /// One line for the `:walk` list.
     public let summary: String
@@ -34,7 +34,7 @@ public struct GuidedWalk: Sendable {
 
 /// The guided walkthroughs, in the order `:walk` lists them.
 public enum GuidedWalks {
-    public static let all: [GuidedWalk] = [forward, backward, gradientDescent, adam, rnn, lstm, attention]
+    public static let all: [GuidedWalk] = [forward, backward, gradientDescent, adam, rnn, lstm, attention, mobilenet]
 
     /// The walk called `name` (or the only one starting with it).
     public static func named(_ name: String) -> GuidedWalk? {
