@@ -51,6 +51,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     // Data
     case multinomial, randperm
     case oneHot = "one_hot"
+    /// A tokenizer's `encode`, reported so that `explain` can show its pieces and merges.
+    case encode
     // Indexing as NumPy (Ops+Indexing.swift, Ops+IndexPut.swift)
     case maskedSelect = "masked_select", indexPut = "index_put"
     // Convolutional layers (Ops+Conv.swift)
@@ -125,6 +127,7 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .sgd: return .sgd
         case .adam: return .adam
         case .multinomial: return .multinomial
+        case .encode: return .encode
         case .randperm: return .randperm
         case .oneHot: return .oneHot
         case .sin: return .sin

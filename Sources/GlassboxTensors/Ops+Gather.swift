@@ -113,6 +113,10 @@ extension Ops {
 extension OpSpec {
     static let randperm = creation(.randperm, "a random draw: nothing to differentiate")
     static let multinomial = OpSpec(.multinomial, .source, derivative: .none("a random draw: nothing to differentiate"))
+    /// Reported by the language's `encode` while `explain` listens: attributes `piece k` (the
+    /// pre-tokenized text) and `merge k` (`left + right → merged (rank r)`, in order), and the
+    /// intermediate `ids k`, piece k's ids.
+    static let encode = OpSpec(.encode, .source, derivative: .none("token ids are integers: nothing to differentiate"))
 }
 
 extension Ops {

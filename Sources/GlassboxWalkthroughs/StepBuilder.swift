@@ -48,6 +48,7 @@ struct StepBuilder {
         case .crossEntropy: handled = crossEntropy(op, event)
         case .adam: handled = adam(op, event)
         case .sgd: handled = sgd(op, event)
+        case .encode: handled = encode(op, event)
         default: handled = false
         }
         if !handled { primitive(op, event) }

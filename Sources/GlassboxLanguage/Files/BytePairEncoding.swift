@@ -110,6 +110,30 @@ final class BytePairEncoding: @unchecked Sendable {
         return out
     }
 
+    /// One pre-tokenized piece as `explain encode` shows it: its text, each merge in the order
+    /// applied (rank, the two symbols' tokens, the merged token) and its ids.
+    struct ExplainedPiece {
+        var text: String
+        var merges: [(rank: Int, left: String, right: String, merged: String)]
+        var ids: [Int]
+    }
+
+    /// `encode` with every piece's merges recorded (uncached: the merges are what is wanted).
+    func encodeExplained(_ text: String) -> [ExplainedPiece] {
+        BytePairEncoding.pieces(text).map { piece in
+            var symbols = piece.utf8.map { byteIDs[Int($0)] }
+            var merges: [(rank: Int, left: String, right: String, merged: String)] = []
+            merge(&symbols, steps: { rank, left, right, _ in
+                let l = self.token(left), r = self.token(right)
+                merges.append((rank, l, r, l + r))
+            })
+            return ExplainedPiece(text: String(piece), merges: merges, ids: symbols)
+        }
+    }
+
+    /// The vocabulary's text of one id (byte-level symbols: `Ġ` is a space).
+    func token(_ id: Int) -> String { id >= 0 && id < tokens.count ? tokens[id] : "?" }
+
     /// The ids of one pre-tokenized piece (cached).
     func encodePiece(_ piece: Substring) -> [Int] {
         let key = String(piece)

@@ -62,6 +62,21 @@ public final class Tokenizer: ValueKind {
     // MARK: Encoding and decoding
 
     func encode(_ text: String) throws -> Tensor {
+        if let listener = Trace.listener, case .bytePairs(let b) = method {
+            // Under `explain`: the same merges, with each piece's reported (OpSpec `encode`).
+            let pieces = b.encodeExplained(text)
+            var attributes: [(name: String, value: String)] = []
+            var intermediates: [(name: String, value: Tensor)] = []
+            for (k, piece) in pieces.enumerated() {
+                attributes.append(("piece \(k)", piece.text))
+                for m in piece.merges { attributes.append(("merge \(k)", "\(m.left) + \(m.right) → \(m.merged) (rank \(m.rank))")) }
+                intermediates.append(("ids \(k)", try Tensor(shape: [piece.ids.count], data: piece.ids.map(Float.init))))
+            }
+            let all = pieces.flatMap(\.ids)
+            let ids = try Tensor(shape: [all.count], data: all.map(Float.init))
+            listener.opDidRun(OpEvent(op: .encode, inputs: [], outputs: [ids], intermediates: intermediates, attributes: attributes))
+            return ids
+        }
         switch method {
         case .bytePairs(let b): return try Tensor(shape: [0], data: []).replacing(b.encode(text))
         case .characters(let c): return try c.encode(text)
