@@ -11,13 +11,16 @@ not said):
   gpt2_decode             GPT-2 124M shapes (random weights), 20 new tokens after a 1-token
                           prompt with the key/value cache: time per new token
   gpt2_prompt_128         the same model over a 128-token prompt: time per prompt token
+  tokenizer_encode        byte-level BPE encode of Lessons/data/shakespeare.txt (300 KB) with the
+                          test fixture's vocab.json + merges.txt, one thread, against Hugging Face
+                          `tokenizers` (Rust) on the same files; the target is GPT-2's ≥ 5 MB/s
 
 Both sides get the same weights: this script builds each model in PyTorch with random weights,
 writes them to a safetensors file in a temporary folder, and Glassbox loads that file. Glassbox
 runs `Lessons/models/*.gbx` under `glassbox run`, timed by its own `:time` (IPython's %timeit:
 median of 7 runs); PyTorch is timed the same way here (median of 7 runs of enough loops for 0.2 s).
 Each row reports both times and PyTorch ÷ Glassbox (> 1: Glassbox is faster). Needs torch,
-safetensors and transformers (the GPT-2 rows).
+safetensors, transformers (the GPT-2 rows) and tokenizers (the tokenizer row).
 """
 import argparse, importlib.util, os, re, statistics, subprocess, sys, tempfile, time
 
@@ -64,12 +67,13 @@ def timeit(fn):
 UNITS = {"ns": 1e-9, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
-def glassbox_times(script):
+def glassbox_times(script, env=None):
     """Runs a Glassbox script; returns the seconds per loop of each `:time` line, in order."""
     path = os.path.join(TMP, "bench.gbx")
     with open(path, "w") as f:
         f.write(script)
-    out = subprocess.run([GLASSBOX, "run", path], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([GLASSBOX, "run", path], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, **(env or {})))
     if out.returncode != 0:
         sys.exit(f"glassbox failed:\n{out.stdout}\n{out.stderr}")
     times = [float(v) * UNITS[u] for v, u in re.findall(r"([0-9.]+) (ns|µs|ms|s) per loop", out.stdout)]
@@ -160,6 +164,23 @@ def gpt2_rows():
     return rows
 
 
+def tokenizer_rows():
+    from tokenizers import ByteLevelBPETokenizer
+    fixtures = os.path.join(ROOT, "Tests", "GlassboxLanguageTests", "Fixtures", "gpt2")
+    vocab, merges = os.path.join(fixtures, "vocab.json"), os.path.join(fixtures, "merges.txt")
+    path = os.path.join(ROOT, "Lessons", "data", "shakespeare.txt")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    size = len(text.encode("utf-8"))
+    hf = ByteLevelBPETokenizer(vocab, merges, add_prefix_space=False)
+    hf_s = timeit(lambda: hf.encode(text))
+    script = (f'tok = tokenizer("{vocab}", "{merges}")\ntext = read_text("{path}")\n'
+              f':time encode(tok, text)\n')
+    [gb_s] = glassbox_times(script, env={"GLASSBOX_THREADS": "1"})
+    return [("tokenizer_encode", f"per {size // 1000} KB", hf_s, gb_s,
+             f"≥ 5 MB/s; Glassbox {size / gb_s / 1e6:.1f} MB/s, tokenizers {size / hf_s / 1e6:.1f} MB/s")]
+
+
 def want(name):
     return args.rows is None or name in args.rows
 
@@ -182,4 +203,6 @@ if any(want(r) for r in ("mobilenet_v2_224", "mobilenet_v2_train_32")):
     rows += mobilenet_rows()
 if any(want(r) for r in ("gpt2_decode", "gpt2_prompt_128")):
     rows += gpt2_rows()
+if want("tokenizer_encode"):
+    rows += tokenizer_rows()
 show(rows)
