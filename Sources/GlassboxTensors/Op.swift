@@ -53,6 +53,8 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
     case oneHot = "one_hot"
     /// A tokenizer's `encode`, reported so that `explain` can show its pieces and merges.
     case encode
+    /// `sample(logits, temperature=, top_k=, top_p=)`, reported with its stages for `explain`.
+    case sample
     // Indexing as NumPy (Ops+Indexing.swift, Ops+IndexPut.swift)
     case maskedSelect = "masked_select", indexPut = "index_put"
     // Convolutional layers (Ops+Conv.swift)
@@ -128,6 +130,7 @@ public enum Op: String, CaseIterable, Sendable, CustomStringConvertible {
         case .adam: return .adam
         case .multinomial: return .multinomial
         case .encode: return .encode
+        case .sample: return .sample
         case .randperm: return .randperm
         case .oneHot: return .oneHot
         case .sin: return .sin

@@ -116,6 +116,8 @@ extension OpSpec {
     /// Reported by the language's `encode` while `explain` listens: attributes `piece k` (the
     /// pre-tokenized text) and `merge k` (`left + right → merged (rank r)`, in order), and the
     /// intermediate `ids k`, piece k's ids.
+    /// Reported by the language's `sample` under `explain` (Holtzman et al. 2020 for top-p).
+    static let sample = OpSpec(.sample, .source, derivative: .none("a random draw: nothing to differentiate"))
     static let encode = OpSpec(.encode, .source, derivative: .none("token ids are integers: nothing to differentiate"))
 }
 

@@ -49,6 +49,7 @@ struct StepBuilder {
         case .adam: handled = adam(op, event)
         case .sgd: handled = sgd(op, event)
         case .encode: handled = encode(op, event)
+        case .sample: handled = sample(op, event)
         default: handled = false
         }
         if !handled { primitive(op, event) }

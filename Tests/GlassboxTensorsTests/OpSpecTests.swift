@@ -11,7 +11,7 @@ final class OpSpecTests: XCTestCase {
     static let notDifferentiable: Set<Op> = [
         .zeros, .ones, .full, .eye, .arange, .linspace, .rand, .randn, .causalMask, .param, .detach,
         .less, .greater, .equal, .lessEqual, .greaterEqual, .notEqual, .argmax, .argmin,
-        .sgd, .adam, .multinomial, .randperm, .oneHot, .encode, .isnan, .isinf, .isfinite, .any, .all,
+        .sgd, .adam, .multinomial, .randperm, .oneHot, .encode, .sample, .isnan, .isinf, .isfinite, .any, .all,
     ]
 
     func testEveryOpDeclaresAFormulaAndADerivative() throws {

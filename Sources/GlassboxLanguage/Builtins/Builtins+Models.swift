@@ -222,7 +222,11 @@ extension Builtins {
             let values = logits.toArray()
             var ids: [Float] = []
             for row in 0..<(values.count / v) {
-                let draw = Sampling.draw(Array(values[(row * v)..<((row + 1) * v)]), temperature: t, topK: k, topP: p)
+                let slice = Array(values[(row * v)..<((row + 1) * v)])
+                let draw = Sampling.draw(slice, temperature: t, topK: k, topP: p)
+                if Trace.listener != nil {
+                    try a.pointing(at: 0) { try Sampling.report(try Tensor(shape: [v], data: slice), draw, temperature: t, topK: k, topP: p) }
+                }
                 ids.append(Float(draw.id))
             }
             if logits.rank == 1 { return .number(ids[0]) }
@@ -290,6 +294,10 @@ enum Sampling {
         /// The probabilities after every cut (0 for the ids cut away).
         var probabilities: [Float]
         var u: Float
+        /// logits / temperature, and the softmax after the top-k cut (before top-p): what
+        /// `explain sample(…)` shows of the stages.
+        var scaled: [Float] = []
+        var afterTopK: [Float] = []
     }
 
     static func draw(_ logits: [Float], temperature: Float, topK: Int, topP: Float) -> Draw {
@@ -310,6 +318,7 @@ enum Sampling {
         var p = z.map { m.isFinite ? Float(exp(Double($0 - m))) : 1 }
         var total = p.reduce(0, +)
         p = p.map { $0 / total }
+        let scaled = logits.map { $0 / temperature }, afterTopK = p
         if topP < 1 {
             // Keep the most likely ids until their probability reaches top_p (at least one).
             let order = (0..<n).sorted { (i: Int, j: Int) -> Bool in p[i] > p[j] || (p[i] == p[j] && i < j) }
@@ -330,6 +339,28 @@ enum Sampling {
             cumulative += p[i]
             if u < cumulative { id = i; break }
         }
-        return Draw(id: id, probabilities: p, u: u)
+        return Draw(id: id, probabilities: p, u: u, scaled: scaled, afterTopK: afterTopK)
+    }
+
+    /// Reports one draw to `explain` (OpSpec `sample`): inputs the logits, output the id;
+    /// intermediates `scaled`, `after_top_k`, `probabilities`, `cumulative`; attributes the
+    /// settings and the uniform draw `u`.
+    static func report(_ logits: Tensor, _ draw: Draw, temperature: Float, topK: Int, topP: Float) throws {
+        guard let listener = Trace.listener else { return }
+        let n = draw.probabilities.count
+        func tensor(_ xs: [Float]) throws -> Tensor { try Tensor(shape: [xs.count], data: xs) }
+        var cumulative = [Float](repeating: 0, count: n), c: Float = 0
+        for i in 0..<n { c += draw.probabilities[i]; cumulative[i] = c }
+        var intermediates: [(name: String, value: Tensor)] = []
+        if !draw.scaled.isEmpty {
+            intermediates.append(("scaled", try tensor(draw.scaled)))
+            intermediates.append(("after_top_k", try tensor(draw.afterTopK)))
+        }
+        intermediates.append(("probabilities", try tensor(draw.probabilities)))
+        intermediates.append(("cumulative", try tensor(cumulative)))
+        listener.opDidRun(OpEvent(op: .sample, inputs: [logits], outputs: [try Tensor(shape: [], data: [Float(draw.id)])],
+                                  intermediates: intermediates,
+                                  attributes: [("temperature", "\(temperature)"), ("top_k", "\(topK)"), ("top_p", "\(topP)"),
+                                               ("u", "\(draw.u)"), ("id", "\(draw.id)")]))
     }
 }
