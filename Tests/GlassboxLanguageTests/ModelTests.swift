@@ -141,6 +141,19 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(number("K.shape[2]", in: s), Double(18 + 12))
     }
 
+    /// The logit lens: one row per block, and the last row is the model's own last logits.
+    func testGPT2LogitLensEndsAtTheModelsLogits() throws {
+        let s = gpt2()
+        s.run("ids = e[\"ids.0\"]; lens = gpt2_logit_lens(w, ids); full = gpt2(w, ids)")
+        let rows = try XCTUnwrap(number("lens.shape[0]", in: s)), layers = try XCTUnwrap(number("gpt2_layers(w, gpt2_prefix(w))", in: s))
+        XCTAssertEqual(rows, layers)
+        XCTAssertEqual(try XCTUnwrap(number("lens.shape[1]", in: s)), try XCTUnwrap(number("full.shape[1]", in: s)))
+        let gap = try XCTUnwrap(number("max(abs(lens[-1] - full[-1]))", in: s))
+        XCTAssertLessThan(gap, 1e-5)
+        // An earlier block's guess is a different distribution (the lens shows something).
+        XCTAssertGreaterThan(try XCTUnwrap(number("max(abs(lens[0] - full[-1]))", in: s)), 1e-3)
+    }
+
     func testGPT2SampledGenerationReplaysFromTheSeed() throws {
         let s = gpt2()
         XCTAssertNil(s.run("""
