@@ -115,6 +115,14 @@ extension Threaded {
         if let gathered { for i in 0..<k { gathered[i] = a[i * lda] } }
         let x = UnsafePointer(gathered ?? UnsafeMutablePointer(mutating: a))
         let work = n * k
+        if !transB && workers > 1 && work >= (1 << 16) && k >= 8 * workers && n <= 8192 {
+            // Bands of whole rows, one per core: each core streams its part of B in memory order
+            // (column chunks read a few hundred bytes per row at a stride of ldb, which the
+            // prefetchers follow badly), into its own partial c; the partials are added at the end.
+            // From cache (`:time a @ W`): 1×768·768×3072 99 → 88 µs, 1×3072·3072×768 239 → 61 µs.
+            rowBands(n: n, k: k, x: x, b: b, ldb: ldb, c: c, accumulate: accumulate)
+            return
+        }
         let chunks = workers == 1 || work < (1 << 16) ? 1 : chunkCount(work: work, grain: 1 << 16)
         // Column chunks a multiple of 8 wide, so that only the last has a scalar tail.
         let per = ((n + chunks - 1) / chunks + 7) / 8 * 8
@@ -129,5 +137,26 @@ extension Threaded {
             }
         }
         if used <= 1 { body(0) } else { forEachChunk(used, body) }
+    }
+
+    /// c (+)= x·B with B's k rows split into one contiguous band per core.
+    private static func rowBands(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                                 c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let bands = workers
+        let per = (k + bands - 1) / bands
+        let partial = UnsafeMutablePointer<Float>.allocate(capacity: bands * n)
+        defer { partial.deallocate() }
+        forEachChunk(bands) { band in
+            let lo = band * per, hi = Swift.min(k, lo + per)
+            let out = partial + band * n
+            if lo >= hi { out.update(repeating: 0, count: n); return }
+            Fast.gemvRows(c: out, x: x + lo, b: b + lo * ldb, ldb: ldb, k: hi - lo, columns: 0..<n, accumulate: false,
+                          blockWidth: n)
+        }
+        if !accumulate { c.update(from: partial, count: n) } else { for j in 0..<n { c[j] += partial[j] } }
+        for band in 1..<bands {
+            let p = partial + band * n
+            for j in 0..<n { c[j] += p[j] }
+        }
     }
 }

@@ -5,14 +5,15 @@
 extension Fast {
     /// c[j] (+)= Σ_i x[i]·B[i, j] for j in `columns`, B row-major k×n with row stride ldb: four rows
     /// of B are added at a time into the 8-lane accumulators of c (kept in L1 for a column chunk).
+    /// `blockWidth` columns of c are kept in L1 while all k rows stream past them; a whole row
+    /// (blockWidth ≥ the columns) reads B strictly in memory order.
     public static func gemvRows(c: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
-                                k: Int, columns: Range<Int>, accumulate: Bool) {
+                                k: Int, columns: Range<Int>, accumulate: Bool, blockWidth: Int = 512) {
         let j0 = columns.lowerBound, n = columns.count
         if !accumulate { (c + j0).update(repeating: 0, count: n) }
-        // Column blocks of 512 keep c's block in L1 while all k rows stream past it.
         var block = 0
         while block < n {
-            let width = Swift.min(512, n - block)
+            let width = Swift.min(blockWidth, n - block)
             let cb = c + j0 + block, bb = b + j0 + block
             var i = 0
             while i + 4 <= k {

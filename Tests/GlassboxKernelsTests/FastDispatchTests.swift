@@ -31,7 +31,7 @@ final class FastDispatchTests: XCTestCase {
         var rng = SplitMix(seed: 51)
         // Threaded shapes: (97, 4100, 70) splits columns and spans two NC blocks; (530, 515, 517)
         // and (1000, 300, 900) split rows unevenly and span three and four KC blocks.
-        for (m, n, k) in [(1, 1, 1), (7, 33, 129), (129, 7, 33), (200, 130, 70), (33, 300, 257), (97, 4100, 70),
+        for (m, n, k) in [(1, 1, 1), (1, 3000, 300), (1, 700, 3001), (1, 8200, 40), (7, 33, 129), (129, 7, 33), (200, 130, 70), (33, 300, 257), (97, 4100, 70),
                           (530, 515, 517), (1000, 300, 900)] {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 for accumulate in [true, false] {
