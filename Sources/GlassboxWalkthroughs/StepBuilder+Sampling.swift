@@ -64,12 +64,7 @@ extension StepBuilder {
         return "top: " + order.map { "\($0) \(number(p[$0]))" }.joined(separator: ", ")
     }
 
-    static func number(_ v: Float) -> String {
-        let r = Int((Double(v) * 10_000).rounded())
-        let whole = r / 10_000, frac = abs(r % 10_000)
-        let digits = String(frac)
-        return (r < 0 && whole == 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: 4 - digits.count) + digits
-    }
+    static func number(_ v: Float) -> String { ValueFormatter(precision: 4).format(.number(v)) }
 
     static func short(_ text: String) -> String {
         guard let v = Double(text) else { return text }

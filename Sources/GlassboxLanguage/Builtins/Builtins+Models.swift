@@ -310,6 +310,7 @@ enum Sampling {
             return Draw(id: best, probabilities: p, u: 0)
         }
         var z = logits.map { $0 / temperature }
+        let scaled = z
         if topK > 0 && topK < n {
             let kth = z.sorted(by: >)[topK - 1]
             z = z.map { $0 >= kth ? $0 : -.infinity }
@@ -318,7 +319,7 @@ enum Sampling {
         var p = z.map { m.isFinite ? Float(exp(Double($0 - m))) : 1 }
         var total = p.reduce(0, +)
         p = p.map { $0 / total }
-        let scaled = logits.map { $0 / temperature }, afterTopK = p
+        let afterTopK = p
         if topP < 1 {
             // Keep the most likely ids until their probability reaches top_p (at least one).
             let order = (0..<n).sorted { (i: Int, j: Int) -> Bool in p[i] > p[j] || (p[i] == p[j] && i < j) }
