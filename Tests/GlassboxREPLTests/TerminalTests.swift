@@ -8,8 +8,9 @@ import Glibc
 /// `capture-pane`, as Docs/TESTING.md does by hand. This is where libedit's redrawing shows:
 /// the other REPL tests use the scripted reader, which has no screen. Skipped without tmux.
 final class TerminalTests: XCTestCase {
-    /// A tmux server of our own, so nothing touches the user's sessions.
-    let socket = "glassbox-test-\(getpid())"
+    /// A tmux server of our own for each test, so nothing touches the user's sessions and no test
+    /// meets the previous test's server while it shuts down (`kill-server` does not wait for that).
+    let socket = "glassbox-test-\(getpid())-\(UUID().uuidString.prefix(8))"
     var directory = ""
 
     var binary: URL {
@@ -84,6 +85,7 @@ final class TerminalTests: XCTestCase {
         guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw SpawnFailed() }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        lastStatus = status
         guard output else { return "" }
         return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
@@ -91,8 +93,22 @@ final class TerminalTests: XCTestCase {
     func start(width: Int, arguments: String) throws {
         let env = "GLASSBOX_HISTORY=\(directory)/history GLASSBOX_PROGRESS=\(directory)/progress.json "
             + "GLASSBOX_LESSONS=\(directory) NO_COLOR=1"
-        try tmux(["new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "30",
-                  "env \(env) timeout --foreground 120 \(binary.path) \(arguments); sleep 30"])
+        let command = "env \(env) timeout --foreground 120 \(binary.path) \(arguments); sleep 30"
+        // A loaded machine can lose the first start; the session must exist before anything is typed.
+        for _ in 0..<3 {
+            try tmux(["new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "30", command])
+            if try tmuxSucceeds(["has-session", "-t", "t"]) { return }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        XCTFail("tmux could not start a session")
+    }
+
+    /// The wait status of the last tmux command.
+    var lastStatus: Int32 = 0
+
+    func tmuxSucceeds(_ arguments: [String]) throws -> Bool {
+        try tmux(arguments)
+        return lastStatus == 0
     }
 
     func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", "t"] + keys) }
