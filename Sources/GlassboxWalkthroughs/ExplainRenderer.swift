@@ -179,20 +179,23 @@ public struct ExplainRenderer {
             }
         } else if let value = step.value {
             lines += display.lines(value, indent: indent).map { pad + text($0) }
-            if pictures, step.kind == .named, step.name == "weights", value.rank >= 2 {
-                lines += picture(value).split(separator: "\n", omittingEmptySubsequences: false).map { pad + String($0) }
+            if let title = step.picture, value.rank == 2 {
+                lines += picture(value, title: title).split(separator: "\n", omittingEmptySubsequences: false).map { pad + String($0) }
+            } else if pictures, step.kind == .named, step.name == "weights", value.rank >= 2 {
+                lines += picture(value, title: "rows: queries, columns: keys").split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { pad + String($0) }
             }
         }
         return lines
     }
 
-    /// A heatmap of the first matrix of `t` (rows: queries, columns: keys).
-    func picture(_ t: Tensor) -> String {
+    /// A heatmap of the first matrix of `t`.
+    func picture(_ t: Tensor, title: String) -> String {
         let rows = t.shape[t.rank - 2], columns = t.shape[t.rank - 1]
         let data = Array(t.toArray().prefix(rows * columns))
         var o = options
         o.lineWidth = max(20, options.lineWidth - 13)
-        return Heatmap(rows: rows, columns: columns, data: data, title: "rows: queries, columns: keys").render(o)
+        return Heatmap(rows: rows, columns: columns, data: data, title: title).render(o)
     }
 
     /// The dim text on the right: an op's source text (and the function it ran in), or a note

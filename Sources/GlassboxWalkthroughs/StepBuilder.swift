@@ -32,6 +32,7 @@ struct StepBuilder {
         }
         if truncated, let state = backward, state.reachesEnd { backward = nil }
         finishBackward()
+        if omitted == 0 { generationSummary(events) }
     }
 
     // MARK: Forward ops
@@ -73,14 +74,14 @@ struct StepBuilder {
     @discardableResult
     mutating func add(_ kind: Step.Kind, _ name: String, _ formula: String, _ value: Tensor?, source: String? = nil,
                       callStack: [String] = [], note: String? = nil, group: Int? = nil,
-                      terms: [(label: String, value: Tensor)] = []) -> Int {
+                      terms: [(label: String, value: Tensor)] = [], picture: String? = nil) -> Int {
         var number = 0
         if !kind.isBackwardPart {
             numbered += 1
             number = numbered
         }
         steps.append(Step(kind, name, formula, value, number: number == 0 ? nil : number, source: source,
-                          callStack: callStack, note: note, group: group, terms: terms))
+                          callStack: callStack, note: note, group: group, terms: terms, picture: picture))
         return number
     }
 

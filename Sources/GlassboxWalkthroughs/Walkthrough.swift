@@ -150,10 +150,13 @@ public struct Step {
     /// For an accumulation: the gradient so far and this node's contribution, which add up to
     /// `value`.
     public let terms: [(label: String, value: Tensor)]
+    /// The title of a heatmap of `value` (a matrix) drawn under it: what its rows and columns
+    /// are (`rows: heads, columns: keys`); nil for no picture.
+    public let picture: String?
 
     init(_ kind: Kind, _ name: String, _ formula: String, _ value: Tensor?, number: Int? = nil, source: String? = nil,
          callStack: [String] = [], note: String? = nil, group: Int? = nil,
-         terms: [(label: String, value: Tensor)] = []) {
+         terms: [(label: String, value: Tensor)] = [], picture: String? = nil) {
         self.kind = kind
         self.name = name
         self.formula = formula
@@ -164,6 +167,7 @@ public struct Step {
         self.note = note
         self.group = group
         self.terms = terms
+        self.picture = picture
     }
 }
 
