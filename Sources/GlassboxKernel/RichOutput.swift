@@ -1,3 +1,4 @@
+import Foundation
 import GlassboxLanguage
 import GlassboxLessons
 import GlassboxREPL
@@ -36,7 +37,8 @@ struct RichOutput {
 extension Explanation {
     /// The steps in Markdown, under their groups' headings (`node 2 · tanh`, an LSTM cell's
     /// source line): each step's name, its formula as code and a few words on it, then its
-    /// value in a code block; the cut-short note at the end, as the terminal shows it.
+    /// value in a code block (and its heatmap as an SVG image, for a step that has one); the
+    /// cut-short note at the end, as the terminal shows it.
     func markdown(session: Session, precision: Int) -> String {
         let w = Walkthrough(self, session: session)
         var formatter = ValueFormatter(precision: precision)
@@ -60,6 +62,13 @@ extension Explanation {
                     lines.append("  " + row)
                 }
                 lines.append("  ```")
+                if let title = step.picture, tensor.rank == 2,
+                   let plot = PlotValue(rows: tensor.shape[0], columns: tensor.shape[1], matrix: tensor.toArray(), title: title) {
+                    // The step's heatmap as an SVG image (JupyterLab shows data: images in Markdown).
+                    let svg = Data(plot.svg().utf8).base64EncodedString()
+                    lines.append("")
+                    lines.append("  ![\(Self.escaped(title))](data:image/svg+xml;base64,\(svg))")
+                }
             }
         }
         for line in w.cutLines { lines.append(""); lines.append("*" + Self.escaped(line) + "*") }

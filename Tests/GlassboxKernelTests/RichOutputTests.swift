@@ -1,3 +1,4 @@
+import Foundation
 import GlassboxLanguage
 import GlassboxLessons
 import GlassboxREPL
@@ -86,5 +87,24 @@ final class RichOutputTests: XCTestCase {
         XCTAssertTrue(markdown.contains("- **∂y/∂"), markdown)
         XCTAssertNotNil(bundle.data["application/json"]?.objectValue, "the trace record")
         XCTAssertEqual(bundle.plainText, repl.walkthroughText(v))
+    }
+
+    /// A step with a heatmap (a generation step's attention per head) carries it as an SVG image.
+    func testAGenerationStepsHeatmapsAreSVGImagesInTheMarkdown() throws {
+        let repl = makeREPL()
+        let v = try value("""
+            seed(1); x = randn(3, 4); g = ones(4); b = zeros(4); E = randn(4, 6)
+            explain {
+              a = layer_norm(x, g, b)
+              y = x + attention(a, a, a, mask=causal_mask(3))
+              argmax((layer_norm(y, g, b) @ E)[-1])
+            }
+            """, in: repl)
+        let markdown = try XCTUnwrap(RichOutput.bundle(v, repl: repl, cell: 1).data["text/markdown"]?.stringValue)
+        XCTAssertTrue(markdown.contains("**one generation step, summed up**"), markdown)
+        let image = try XCTUnwrap(markdown.range(of: "(data:image/svg+xml;base64,"), markdown)
+        let encoded = markdown[image.upperBound...].prefix { $0 != ")" }
+        let svg = String(decoding: try XCTUnwrap(Data(base64Encoded: String(encoded))), as: UTF8.self)
+        XCTAssertTrue(svg.hasPrefix("<svg"), svg)
     }
 }
