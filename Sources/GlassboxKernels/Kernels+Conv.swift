@@ -70,12 +70,7 @@ extension Kernels {
                     gemm(true, false, cin, hw, cout, w, cin, dy + n * cout * hw, hw, dx + n * cin * hw, hw, false)
                 }
             }
-            if let dw {
-                for n in 0..<g.batch {
-                    Threaded.gemm(transA: false, transB: true, m: cout, n: cin, k: hw, a: dy + n * cout * hw, lda: hw,
-                                  b: x + n * cin * hw, ldb: hw, c: dw, ldc: cin, accumulate: n > 0)
-                }
-            }
+            if let dw { Threaded.pointwiseWeightGradient(dw: dw, dy: dy, x: x, g: g) }
             return
         }
         guard let col = workspace else {
@@ -218,6 +213,44 @@ extension Threaded {
         forEachChunk((c + per - 1) / per) { chunk in
             let lo = chunk * per
             body(lo..<min(c, lo + per))
+        }
+    }
+
+    /// dW = Σₙ dYₙ·Xₙᵀ for a pointwise convolution (cout×cin; dYₙ cout×hw, Xₙ cin×hw), computed
+    /// as its transpose dWᵀ = Σₙ Xₙ·dYₙᵀ (cin×cout) and transposed at the end: MobileNet's channel
+    /// counts are multiples of 8 and 16, so cin rows fill the micro-kernel's 6-row tiles better than
+    /// cout rows do (32 output channels leave a 2-row edge tile). Each image's product is small
+    /// (k = hw), so with several images and cores the images are split into one contiguous range
+    /// per core, each summed into its own partial with the single-threaded gemm.
+    static func pointwiseWeightGradient(dw: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                                        g: ConvGeometry) {
+        let cin = g.inChannels, cout = g.outChannels, hw = g.outPlane
+        let size = cout * cin
+        let parallel = workers > 1 && g.batch > 1 && size * hw < gemmParallelThreshold * 4
+        let parts = parallel ? min(workers, g.batch) : 1
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: parts * size)
+        defer { partials.deallocate() }
+        if parallel {
+            forEachChunk(parts) { part in
+                let lo = part * g.batch / parts, hi = (part + 1) * g.batch / parts
+                for n in lo..<hi {
+                    Fast.gemm(transA: false, transB: true, m: cin, n: cout, k: hw, a: x + n * cin * hw, lda: hw,
+                              b: dy + n * cout * hw, ldb: hw, c: partials + part * size, ldc: cout, accumulate: n > lo)
+                }
+            }
+        } else {
+            for n in 0..<g.batch {
+                gemm(transA: false, transB: true, m: cin, n: cout, k: hw, a: x + n * cin * hw, lda: hw,
+                     b: dy + n * cout * hw, ldb: hw, c: partials, ldc: cout, accumulate: n > 0)
+            }
+        }
+        // dw[o][i] = Σ_parts partial[i][o].
+        for o in 0..<cout {
+            for i in 0..<cin {
+                var s = partials[i * cout + o]
+                for part in 1..<max(parts, 1) where part < parts { s += partials[part * size + i * cout + o] }
+                dw[o * cin + i] = s
+            }
         }
     }
 

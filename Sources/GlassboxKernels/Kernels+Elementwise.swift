@@ -22,7 +22,11 @@ extension Kernels {
     /// dx = dy · f′(x) elementwise (`Reference.unaryBackward`).
     public static func unaryBackward(_ op: UnaryOp, dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
                                      x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int) {
-        Reference.unaryBackward(op, dx: dx, dy: dy, x: x, y: y, count: count)
+        if useFast {
+            Threaded.unaryBackward(op, dx: dx, dy: dy, x: x, y: y, count: count)
+        } else {
+            Reference.unaryBackward(op, dx: dx, dy: dy, x: x, y: y, count: count)
+        }
     }
 
     /// y = a ∘ b, same shape (`Reference.binary`).

@@ -68,6 +68,33 @@ extension Threaded {
         }
     }
 
+    /// `Kernels.unaryBackward` on the fast path: vector loops for the activations' masks and for
+    /// the derivatives read from the output, on all cores (a network's backward pass runs one per
+    /// activation); the other ops on the reference loop.
+    public static func unaryBackward(_ op: UnaryOp, dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
+                                     x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int) {
+        func inside(_ lo: Float, _ hi: Float, _ closedLow: Bool, _ closedHigh: Bool) {
+            splitRange(count, threshold: elementwiseParallelThreshold, grain: elementwiseGrain) { start, length in
+                Fast.passInside(dx: dx + start, dy: dy + start, x: x + start, count: length, lo: lo, hi: hi,
+                                closedLow: closedLow, closedHigh: closedHigh)
+            }
+        }
+        func output(_ kind: Fast.OutputDerivative) {
+            splitRange(count, threshold: elementwiseParallelThreshold, grain: elementwiseGrain) { start, length in
+                Fast.outputBackward(kind, dx: dx + start, dy: dy + start, y: y + start, count: length)
+            }
+        }
+        switch op {
+        case .relu: inside(0, .infinity, false, true)
+        case .relu6: inside(0, 6, false, false)
+        case .clip(let lo, let hi): inside(lo, hi, true, true)
+        case .exp: output(.exp)
+        case .tanh: output(.tanh)
+        case .sigmoid: output(.sigmoid)
+        default: Reference.unaryBackward(op, dx: dx, dy: dy, x: x, y: y, count: count)
+        }
+    }
+
     public static func exp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map({ Fast.exp($0, $1, count: $2) }, y, x, count: count)
     }

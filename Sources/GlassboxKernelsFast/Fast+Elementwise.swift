@@ -158,6 +158,49 @@ extension Fast {
         if i < count { storePartial(f(loadPartial(x + i, count - i)), y + i, count - i) }
     }
 
+    /// dx = dy where x lies inside (lo, hi) — each end included when its flag says so — else 0:
+    /// the backward pass of relu (lo = 0 open, hi = +∞ closed), relu6 ((0, 6), PyTorch's
+    /// hardtanh_backward) and clip ([lo, hi]). NaN fails every comparison, so its dx is 0, as in
+    /// the reference loop. dx, dy, x: [count]; dx may alias dy.
+    public static func passInside(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>, count: Int,
+                                  lo: Float, hi: Float, closedLow: Bool, closedHigh: Bool) {
+        let l = V8(repeating: lo), h = V8(repeating: hi), zero = V8()
+        @inline(__always) func f(_ g: V8, _ v: V8) -> V8 {
+            let above = closedLow ? v .>= l : v .> l
+            let below = closedHigh ? v .<= h : v .< h
+            return zero.replacing(with: g, where: above .& below)
+        }
+        var i = 0
+        while i + 16 <= count {
+            let a = f(load(dy + i), load(x + i)), b = f(load(dy + i + 8), load(x + i + 8))
+            store(a, dx + i)
+            store(b, dx + i + 8)
+            i += 16
+        }
+        while i + 8 <= count { store(f(load(dy + i), load(x + i)), dx + i); i += 8 }
+        if i < count { storePartial(f(loadPartial(dy + i, count - i), loadPartial(x + i, count - i)), dx + i, count - i) }
+    }
+
+    /// The backward passes that read only the output y: exp (dx = dy·y), tanh (dx = dy·(1 − y²)),
+    /// sigmoid (dx = dy·y·(1 − y)), with the reference loop's operations in its order (no fused
+    /// multiply-adds), so the bits are the same. dx, dy, y: [count]; dx may alias dy.
+    public enum OutputDerivative: Sendable { case exp, tanh, sigmoid }
+
+    public static func outputBackward(_ kind: OutputDerivative, dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
+                                      y: UnsafePointer<Float>, count: Int) {
+        let one = V8(repeating: 1)
+        @inline(__always) func f(_ g: V8, _ v: V8) -> V8 {
+            switch kind {
+            case .exp: return g * v
+            case .tanh: return g * (one - v * v)
+            case .sigmoid: return g * v * (one - v)
+            }
+        }
+        var i = 0
+        while i + 8 <= count { store(f(load(dy + i), load(y + i)), dx + i); i += 8 }
+        if i < count { storePartial(f(loadPartial(dy + i, count - i), loadPartial(y + i, count - i)), dx + i, count - i) }
+    }
+
     /// y = √x elementwise (`vsqrtps`, correctly rounded); x, y: [count].
     public static func sqrt(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
         map(y, x, count: count) { gb_sqrt8($0) }
