@@ -25,7 +25,14 @@ extension Kernels {
             return
         }
         let cin = g.inChannels, cout = g.outChannels, hw = g.outPlane
-        if g.isPointwise {
+        if g.isPointwise && Threaded.pointwiseGathers(g) {
+            Threaded.pointwiseGathered(g) { gather, scatter, columns in
+                let xs = gather(x, cin), ys = gather(nil, cout)
+                Threaded.gemm(transA: false, transB: false, m: cout, n: columns, k: cin, a: w, lda: cin, b: xs, ldb: columns,
+                              c: ys, ldc: columns, accumulate: false)
+                scatter(ys, y, cout)
+            }
+        } else if g.isPointwise {
             Threaded.overImages(g, work: cout * cin * hw) { n, gemm in
                 gemm(false, false, cout, hw, cin, w, cin, x + n * cin * g.inPlane, hw, y + n * cout * hw, hw, false)
             }
@@ -63,6 +70,23 @@ extension Kernels {
                 for n in 0..<g.batch { let p = dy + (n * cout + o) * hw; for i in 0..<hw { s += p[i] } }
                 db[o] = s
             }
+        }
+        if g.isPointwise && Threaded.pointwiseGathers(g) {
+            Threaded.pointwiseGathered(g) { gather, scatter, columns in
+                let dys = gather(dy, cout)
+                if let dw {
+                    let xs = gather(x, cin)
+                    Threaded.gemm(transA: false, transB: true, m: cout, n: cin, k: columns, a: dys, lda: columns, b: xs,
+                                  ldb: columns, c: dw, ldc: cin, accumulate: false)
+                }
+                if let dx {
+                    let dxs = gather(nil, cin)
+                    Threaded.gemm(transA: true, transB: false, m: cin, n: columns, k: cout, a: w, lda: cin, b: dys, ldb: columns,
+                                  c: dxs, ldc: columns, accumulate: false)
+                    scatter(dxs, dx, cin)
+                }
+            }
+            return
         }
         if g.isPointwise {
             if let dx {
@@ -214,6 +238,48 @@ extension Threaded {
             let lo = chunk * per
             body(lo..<min(c, lo + per))
         }
+    }
+
+    /// Whether a pointwise convolution runs as one product over every image's pixels at once
+    /// (`pointwiseGathered`) instead of one product per image: when each image's plane is
+    /// narrower than the micro-kernel's 16 columns (the 4×4, 2×2 and 1×1 planes at the end of a
+    /// network on small images), where a per-image product would run edge tiles only.
+    static func pointwiseGathers(_ g: ConvGeometry) -> Bool {
+        g.isPointwise && g.batch > 1 && g.outPlane < Fast.gemmNR
+    }
+
+    /// Runs `body(gather, scatter, columns)` for a pointwise convolution laid out channel-major
+    /// over the whole batch: `gather(t, c)` copies an NCHW tensor of c channels into a c × (N·hw)
+    /// matrix (nil: uninitialized scratch of that size), `scatter(m, t, c)` copies such a matrix
+    /// back to NCHW, `columns` = N·hw. The scratch lives until `body` returns.
+    static func pointwiseGathered(
+        _ g: ConvGeometry,
+        _ body: (_ gather: (UnsafePointer<Float>?, Int) -> UnsafeMutablePointer<Float>,
+                 _ scatter: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, _ columns: Int) -> Void
+    ) {
+        let hw = g.outPlane, batch = g.batch, columns = batch * hw
+        var buffers: [UnsafeMutablePointer<Float>] = []
+        defer { for b in buffers { b.deallocate() } }
+        let gather = { (t: UnsafePointer<Float>?, channels: Int) -> UnsafeMutablePointer<Float> in
+            let m = UnsafeMutablePointer<Float>.allocate(capacity: channels * columns)
+            buffers.append(m)
+            if let t {
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        (m + c * columns + n * hw).update(from: t + (n * channels + c) * hw, count: hw)
+                    }
+                }
+            }
+            return m
+        }
+        let scatter = { (m: UnsafePointer<Float>, t: UnsafeMutablePointer<Float>, channels: Int) in
+            for n in 0..<batch {
+                for c in 0..<channels {
+                    (t + (n * channels + c) * hw).update(from: m + c * columns + n * hw, count: hw)
+                }
+            }
+        }
+        body(gather, scatter, columns)
     }
 
     /// dW = Σₙ dYₙ·Xₙᵀ for a pointwise convolution (cout×cin; dYₙ cout×hw, Xₙ cin×hw), computed

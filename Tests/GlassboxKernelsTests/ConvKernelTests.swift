@@ -5,7 +5,8 @@ import GlassboxKernelsFast
 /// The three convolution paths of `Kernels.conv2dForward` / `conv2dBackward` (direct depthwise,
 /// pointwise gemm, im2col + gemm) against the plain reference loops, on awkward sizes: widths
 /// that leave tails of the 8-lane loops, strides and dilations whose windows run off the edge,
-/// padding larger than a tap's reach, one image and several (the per-image split).
+/// padding larger than a tap's reach, one image and several (the per-image split, and for
+/// pointwise layers on small planes the batch gathered into one product).
 final class ConvKernelTests: XCTestCase {
     struct Case {
         var g: ConvGeometry
@@ -35,6 +36,10 @@ final class ConvKernelTests: XCTestCase {
         add(1, 7, 5, 9, 3, (1, 1))
         add(4, 16, 6, 7, 24, (1, 1))
         add(2, 96, 16, 16, 32, (1, 1))
+        // Pointwise on planes narrower than 16 columns: one product over the whole batch.
+        add(3, 10, 2, 2, 7, (1, 1))
+        add(5, 33, 1, 1, 19, (1, 1))
+        add(32, 96, 3, 5, 160, (1, 1))                       // large enough to thread
         // General: the stem (3×3 stride 2), grouped, dilated, 1×1 with stride, rectangular kernels.
         add(2, 3, 17, 15, 8, (3, 3), s: (2, 2), p: (1, 1))
         add(1, 6, 9, 11, 4, (3, 3), p: (1, 1), groups: 2)
