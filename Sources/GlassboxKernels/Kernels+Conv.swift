@@ -258,6 +258,12 @@ extension Threaded {
                  _ scatter: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, _ columns: Int) -> Void
     ) {
         let hw = g.outPlane, batch = g.batch, columns = batch * hw
+        // A plane of 1 to 15 floats: a call to memmove per plane would cost more than the copy.
+        @inline(__always) func copy(_ to: UnsafeMutablePointer<Float>, _ from: UnsafePointer<Float>) {
+            if hw == 1 { to.pointee = from.pointee; return }
+            var i = 0
+            while i < hw { to[i] = from[i]; i += 1 }
+        }
         var buffers: [UnsafeMutablePointer<Float>] = []
         defer { for b in buffers { b.deallocate() } }
         let gather = { (t: UnsafePointer<Float>?, channels: Int) -> UnsafeMutablePointer<Float> in
@@ -265,18 +271,14 @@ extension Threaded {
             buffers.append(m)
             if let t {
                 for n in 0..<batch {
-                    for c in 0..<channels {
-                        (m + c * columns + n * hw).update(from: t + (n * channels + c) * hw, count: hw)
-                    }
+                    for c in 0..<channels { copy(m + c * columns + n * hw, t + (n * channels + c) * hw) }
                 }
             }
             return m
         }
         let scatter = { (m: UnsafePointer<Float>, t: UnsafeMutablePointer<Float>, channels: Int) in
             for n in 0..<batch {
-                for c in 0..<channels {
-                    (t + (n * channels + c) * hw).update(from: m + c * columns + n * hw, count: hw)
-                }
+                for c in 0..<channels { copy(t + (n * channels + c) * hw, m + c * columns + n * hw) }
             }
         }
         body(gather, scatter, columns)

@@ -161,6 +161,10 @@ extension Fast {
                                         bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>) {
         let oh = g.outHeight, ow = g.outWidth
         if oh <= 0 || ow <= 0 { return }
+        if oh * ow <= narrowPlane {
+            depthwiseNarrowForward(y: y, x: x, w: w, bias: bias, g: g, channels: channels)
+            return
+        }
         let owp = (ow + 7) & ~7
         let rows = (oh - 1) * g.strideH + (g.kernelHeight - 1) * g.dilationH + 1
         let plane = PaddedPlane(rows: rows, outWidthPadded: owp, stride: g.strideW, reach: (g.kernelWidth - 1) * g.dilationW)
@@ -250,6 +254,10 @@ extension Fast {
             if let dx { for n in 0..<g.batch { for c in channels { (dx + (n * g.inChannels + c) * g.inPlane).update(repeating: 0, count: g.inPlane) } } }
             return
         }
+        if oh * ow <= narrowPlane {
+            depthwiseNarrowBackward(dx: dx, dw: dw, db: db, dy: dy, x: x, w: w, g: g, channels: channels)
+            return
+        }
         // dx: out (H × W) = correlate(spread dy, flipped w), stride 1, dilation d.
         let wp = (g.width + 7) & ~7
         let gradPlane = dx == nil ? nil : PaddedPlane(rows: g.height + (kh - 1) * g.dilationH, outWidthPadded: wp, stride: 1,
@@ -279,6 +287,72 @@ extension Fast {
                     for r in 0..<oh { (dyRows + r * owp).update(from: dyp + r * ow, count: ow) }
                     filterGradient(dw + c * g.taps, xPlane, dyRows, sums, outHeight: oh, outWidthPadded: owp, kh: kh, kw: kw,
                                    rowStride: g.strideH, dilationH: g.dilationH, dilationW: g.dilationW)
+                }
+            }
+        }
+    }
+
+    /// Output planes of at most this many pixels (the 2×2 and 1×1 planes at the end of a network
+    /// on small images) take the scalar loops below: a padded copy and a register of eight
+    /// columns would mostly hold padding.
+    static let narrowPlane = 4
+
+    /// The tap (i, j) of output (r, o) reads input (r·s + i·d − p, o·s + j·d − p) when it lies
+    /// inside the plane: `body(tap, input offset)` for each such tap, in the reference's order.
+    @inline(__always)
+    static func narrowTaps(_ g: ConvGeometry, _ r: Int, _ o: Int, _ body: (Int, Int) -> Void) {
+        for i in 0..<g.kernelHeight {
+            let ir = r * g.strideH + i * g.dilationH - g.padH
+            if ir < 0 || ir >= g.height { continue }
+            for j in 0..<g.kernelWidth {
+                let ic = o * g.strideW + j * g.dilationW - g.padW
+                if ic < 0 || ic >= g.width { continue }
+                body(i * g.kernelWidth + j, ir * g.width + ic)
+            }
+        }
+    }
+
+    /// `depthwiseForward` on a narrow output plane: the definition, tap by tap.
+    static func depthwiseNarrowForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                       bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>) {
+        let oh = g.outHeight, ow = g.outWidth
+        for n in 0..<g.batch {
+            for c in channels {
+                let p = n * g.inChannels + c
+                let xp = x + p * g.inPlane, yp = y + p * g.outPlane, wc = w + c * g.taps
+                for r in 0..<oh {
+                    for o in 0..<ow {
+                        var s = bias?[c] ?? 0
+                        narrowTaps(g, r, o) { t, at in s += wc[t] * xp[at] }
+                        yp[r * ow + o] = s
+                    }
+                }
+            }
+        }
+    }
+
+    /// `depthwiseBackward` on a narrow output plane: each output's gradient scattered to the
+    /// inputs its taps read (dx) and gathered into the taps' weights (dw).
+    static func depthwiseNarrowBackward(dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                                        db: UnsafeMutablePointer<Float>?, dy: UnsafePointer<Float>,
+                                        x: UnsafePointer<Float>, w: UnsafePointer<Float>, g: ConvGeometry, channels: Range<Int>) {
+        let oh = g.outHeight, ow = g.outWidth
+        for n in 0..<g.batch {
+            for c in channels {
+                let p = n * g.inChannels + c
+                let xp = x + p * g.inPlane, dyp = dy + p * g.outPlane, wc = w + c * g.taps
+                let dxp = dx.map { $0 + p * g.inPlane }
+                dxp?.update(repeating: 0, count: g.inPlane)
+                let dwc = dw.map { $0 + c * g.taps }
+                for r in 0..<oh {
+                    for o in 0..<ow {
+                        let gy = dyp[r * ow + o]
+                        if let db { db[c] += gy }
+                        narrowTaps(g, r, o) { t, at in
+                            if let dxp { dxp[at] += gy * wc[t] }
+                            if let dwc { dwc[t] += gy * xp[at] }
+                        }
+                    }
                 }
             }
         }

@@ -32,6 +32,12 @@ final class ConvKernelTests: XCTestCase {
         add(1, 2, 1, 1, 2, (3, 3), p: (2, 2), groups: 2)              // output larger than the input
         add(1, 3, 6, 35, 3, (3, 3), s: (2, 2), groups: 3)             // stride 2, 16-column deinterleave, no padding
         add(2, 2, 5, 48, 2, (3, 3), s: (2, 2), p: (2, 2), groups: 2)  // stride 2, even padding, whole 16-column runs
+        // Depthwise on planes of at most 4 outputs (the scalar loops): 2×2, stride 2 onto 2×2, 1×1, dilated.
+        add(3, 5, 2, 2, 5, (3, 3), p: (1, 1), groups: 5)
+        add(2, 4, 4, 3, 4, (3, 3), s: (2, 2), p: (1, 1), groups: 4)
+        add(4, 70, 1, 1, 70, (3, 3), p: (1, 1), groups: 70)
+        add(2, 3, 3, 4, 3, (3, 3), p: (2, 1), d: (2, 3), groups: 3)
+        add(32, 96, 2, 2, 96, (3, 3), p: (1, 1), groups: 96)      // large enough to split over the cores
         // Pointwise: one image, several, large enough to thread.
         add(1, 7, 5, 9, 3, (1, 1))
         add(4, 16, 6, 7, 24, (1, 1))
