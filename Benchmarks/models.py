@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two applications, whole, through the language, side by side with PyTorch in one run.
 
-    /tmp/tv/bin/python Benchmarks/models.py [--rows ROW ...] [--markdown] [--glassbox PATH]
+    /tmp/tv/bin/python Benchmarks/models.py [--rows ROW ...] [--rounds N] [--markdown] [--glassbox PATH]
 
 Rows (issues 14 and 15; PyTorch 2.13 CPU and Transformers 5.24 on 2 threads, fp32, batch 1 where
 not said):
@@ -19,7 +19,11 @@ Both sides get the same weights: this script builds each model in PyTorch with r
 writes them to a safetensors file in a temporary folder, and Glassbox loads that file. Glassbox
 runs `Lessons/models/*.gbx` under `glassbox run`, timed by its own `:time` (IPython's %timeit:
 median of 7 runs); PyTorch is timed the same way here (median of 7 runs of enough loops for 0.2 s).
-Each row reports both times and PyTorch ÷ Glassbox (> 1: Glassbox is faster). Needs torch,
+Each row reports both times and PyTorch ÷ Glassbox (> 1: Glassbox is faster). With --rounds N,
+every row is measured N times (PyTorch then Glassbox, back to back, in each round): the times are
+the medians over rounds, the ratio is the median of the rounds' own ratios, and the lowest and
+highest round ratios are shown beside it — on a shared machine a round whose side lost a core
+to the host shows there, not in the median. Needs torch,
 safetensors, transformers (the GPT-2 rows) and tokenizers (the tokenizer row).
 """
 import argparse, importlib.util, os, re, statistics, subprocess, sys, tempfile, time
@@ -27,6 +31,8 @@ import argparse, importlib.util, os, re, statistics, subprocess, sys, tempfile, 
 parser = argparse.ArgumentParser()
 parser.add_argument("--rows", nargs="*", default=None)
 parser.add_argument("--markdown", action="store_true")
+parser.add_argument("--rounds", type=int, default=1,
+                    help="measure every row this many times, both sides each round; report the medians")
 parser.add_argument("--glassbox", default=None, help="path of the glassbox binary (default: .build/release/glassbox)")
 args = parser.parse_args()
 os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
@@ -185,24 +191,36 @@ def want(name):
     return args.rows is None or name in args.rows
 
 
-def show(rows):
+def show(rounds):
+    """One line per row: median times over the rounds, the median round ratio and its range."""
     def fmt(s):
         return f"{s * 1e3:.2f} ms" if s >= 1e-4 else f"{s * 1e6:.1f} µs"
+    rows = []
+    for k, (name, unit, _, _, target) in enumerate(rounds[0]):
+        ts = [r[k][2] for r in rounds]
+        gs = [r[k][3] for r in rounds]
+        ratios = [t / g for t, g in zip(ts, gs)]
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(rounds) > 1 else ""
+        rows.append((name, unit, fmt(statistics.median(ts)), fmt(statistics.median(gs)),
+                     f"{statistics.median(ratios):.2f}{spread}", rounds[-1][k][4]))
     if args.markdown:
         print("| row | unit | PyTorch | Glassbox | PyTorch ÷ Glassbox | target |")
         print("| --- | --- | ---: | ---: | ---: | --- |")
-        for name, unit, t, g, target in rows:
-            print(f"| {name} | {unit} | {fmt(t)} | {fmt(g)} | {t / g:.2f} | {target} |")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
     else:
-        for name, unit, t, g, target in rows:
-            print(f"{name:24} {unit:10} PyTorch {fmt(t):>10}  Glassbox {fmt(g):>10}  ratio {t / g:5.2f}  target {target}")
+        for name, unit, t, g, ratio, target in rows:
+            print(f"{name:24} {unit:10} PyTorch {t:>10}  Glassbox {g:>10}  ratio {ratio}  target {target}")
 
 
-rows = []
-if any(want(r) for r in ("mobilenet_v2_224", "mobilenet_v2_train_32")):
-    rows += mobilenet_rows()
-if any(want(r) for r in ("gpt2_decode", "gpt2_prompt_128")):
-    rows += gpt2_rows()
-if want("tokenizer_encode"):
-    rows += tokenizer_rows()
-show(rows)
+rounds = []
+for _ in range(max(1, args.rounds)):
+    rows = []
+    if any(want(r) for r in ("mobilenet_v2_224", "depthwise_3x3_fwd_bwd", "pointwise_96_32_fwd_bwd", "mobilenet_v2_train_32")):
+        rows += mobilenet_rows()
+    if any(want(r) for r in ("gpt2_decode", "gpt2_prompt_128")):
+        rows += gpt2_rows()
+    if want("tokenizer_encode"):
+        rows += tokenizer_rows()
+    rounds.append(rows)
+show(rounds)
