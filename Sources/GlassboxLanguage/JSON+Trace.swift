@@ -46,15 +46,49 @@ extension JSON {
         return JSONValue.object(fields).line
     }
 
-    /// The array of steps.
+    /// Most values one step of a trace writes out (256 KiB of floats); a larger tensor is summed up.
+    public static let traceStepValueLimit = 1 << 16
+    /// Most values a whole trace writes out (about 10 MB of JSON): steps past it are summed up.
+    /// Without these bounds, `explain` of one GPT-2 step wrote 555 MB — the tied output matrix
+    /// and every weight-sized view — which a notebook would receive as one message.
+    public static let traceValueBudget = 1 << 20
+
+    /// The array of steps. A step's tensor is written in full while it holds at most
+    /// `traceStepValueLimit` values and the trace's `traceValueBudget` lasts; otherwise as
+    /// `{"shape": […], "data": null, "count": n, "min": …, "max": …, "mean": …}` (over the finite values).
     public static func trace(_ steps: [TraceStep]) -> JSONValue {
-        .array(steps.map { s in
-            var fields: [(String, JSONValue)] = [("step", .string(s.name)), ("formula", .string(s.formula)),
-                                                 ("value", s.value.map(tensor) ?? .null)]
+        var budget = traceValueBudget
+        return .array(steps.map { s in
+            var value = JSONValue.null
+            if let t = s.value {
+                if t.count <= traceStepValueLimit && t.count <= budget {
+                    budget -= t.count
+                    value = tensor(t)
+                } else {
+                    value = summary(t)
+                }
+            }
+            var fields: [(String, JSONValue)] = [("step", .string(s.name)), ("formula", .string(s.formula)), ("value", value)]
             if let source = s.source { fields.append(("source", .string(source))) }
             if let group = s.group { fields.append(("group", .string(group))) }
             return .object(fields)
         })
+    }
+
+    /// A tensor too large to write: its shape, its count, and the minimum, maximum and mean of its
+    /// finite values (null when it has none).
+    static func summary(_ t: Tensor) -> JSONValue {
+        var lo = Float.infinity, hi = -Float.infinity, sum = 0.0, finite = 0
+        for v in t.toArray() where v.isFinite {
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
+            sum += Double(v)
+            finite += 1
+        }
+        let shape = JSONValue.array(t.shape.map { .number(Double($0)) })
+        return .object([("shape", shape), ("data", .null), ("count", .number(Double(t.count))),
+                        ("min", finite > 0 ? .number(Double(lo)) : .null), ("max", finite > 0 ? .number(Double(hi)) : .null),
+                        ("mean", finite > 0 ? .number(sum / Double(finite)) : .null)])
     }
 
     /// `{"after_step": …, "reason": …, "limit": …, "unrecorded": …, "message": …}`.

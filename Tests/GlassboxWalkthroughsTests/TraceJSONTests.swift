@@ -44,6 +44,32 @@ final class TraceJSONTests: XCTestCase {
         XCTAssertTrue(steps.allSatisfy { $0["formula"] is String && $0["step"] is String })
     }
 
+    /// A step's tensor past `traceStepValueLimit` values, or past the trace's budget, is summed
+    /// up instead of written out: shape, count, min, max, mean, and `"data": null`.
+    func testLargeValuesAreSummedUp() throws {
+        let s = Session()
+        run("big = reshape(arange(70000), 7, 10000); small = [1.0, 2.0]", in: s)
+        let record = try parse(TraceJSON.line(try walkthrough("explain sum(big * 2) + sum(small * 2)", in: s), cell: 1))
+        let trace = try XCTUnwrap(record["trace"] as? [[String: Any]])
+        let doubled = try XCTUnwrap(trace.first { ($0["formula"] as? String)?.contains("big") == true }?["value"] as? [String: Any])
+        XCTAssertEqual(doubled["shape"] as? [Int], [7, 10000])
+        XCTAssertTrue(doubled["data"] is NSNull, "\(doubled)")
+        XCTAssertEqual(doubled["count"] as? Int, 70000)
+        XCTAssertEqual(doubled["min"] as? Double, 0)
+        XCTAssertEqual(doubled["max"] as? Double, 139998)
+        XCTAssertEqual(try XCTUnwrap(doubled["mean"] as? Double), 69999, accuracy: 1e-6)
+        // Small tensors in the same trace are still written out.
+        let last = try XCTUnwrap(trace.last?["value"] as? [String: Any])
+        XCTAssertNotNil(last["data"] as? Double, "\(last)")
+        // The whole trace's budget: 20 steps of 65536 values each write out only the first 16.
+        run("m = ones(256, 256)", in: s)
+        let many = try parse(TraceJSON.line(try walkthrough("explain { y = m; for i in 1...20 { y = y + 1 }; y }", in: s), cell: 2))
+        let steps = try XCTUnwrap(many["trace"] as? [[String: Any]])
+        let written = steps.filter { (($0["value"] as? [String: Any])?["data"] as? [Any]) != nil }.count
+        XCTAssertEqual(written, JSON.traceValueBudget / (256 * 256))
+        XCTAssertEqual(steps.count, 20)
+    }
+
     func testEveryLineOfAWalkIsValidJSON() throws {
         let s = Session()
         run(Setups.training, in: s)
