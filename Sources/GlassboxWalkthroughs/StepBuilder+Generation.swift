@@ -80,6 +80,12 @@ extension StepBuilder {
               let logits = choice.inputs.first, let (final, product) = pass.output,
               pass.attentionInput.count == pass.attentions.count else { return }
         let id = Int(chosen.toArray().first ?? -1)
+        // The ids as text, with the session's tokenizer of this vocabulary (the first, if several).
+        let tokenizer = tokenizers.first { $0.vocabularySize == logits.count }
+        func token(_ id: Int) -> String { tokenizer?.tokenText(id).map { " " + Self.quoted($0) } ?? "" }
+        func tokens(_ ids: [Float]) -> String? {
+            tokenizer == nil ? nil : ids.map { Self.quoted(tokenizer?.tokenText(Int($0)) ?? "?") }.joined(separator: " ")
+        }
         let blocks = pass.attentions.count
         let tq = pass.queries, tk = pass.keys
         var lines = ["the newest token (position \(tk - 1)) through \(blocks) block\(blocks == 1 ? "" : "s"), from the values recorded above"]
@@ -99,8 +105,10 @@ extension StepBuilder {
         // The newest token's residual stream before each layer norm.
         let streams = pass.layerNorms.map { Self.lastRow($0.inputs[0]) }
         if let x0 = streams.first ?? nil {
-            let token = pass.embeddings.first.flatMap { $0.inputs[1].toArray().last }.map { String(Int($0)) } ?? "id"
-            add(.named, "x₀", "wte[\(token)] + wpe[\(tk - 1)]", x0, note: "the newest token's embedding and position · ‖x₀‖ = " + Self.number(Self.norm(x0)),
+            let newest = pass.embeddings.first.flatMap { $0.inputs[1].toArray().last }.map { Int($0) }
+            add(.named, "x₀", "wte[\(newest.map(String.init) ?? "id")] + wpe[\(tk - 1)]", x0,
+                note: "the newest token's embedding and position" + (newest.map(token).map { $0.isEmpty ? "" : " ·" + $0 } ?? "")
+                    + " · ‖x₀‖ = " + Self.number(Self.norm(x0)),
                 group: g)
         }
         // Attention per block: each head's weights for the newest query.
@@ -137,7 +145,7 @@ extension StepBuilder {
         if guesses.count == lensInputs.count, let ids = try? Tensor(shape: [guesses.count], data: guesses),
            let ps = try? Tensor(shape: [chances.count], data: chances) {
             add(.named, "lens", "argmax softmax(ln_f(x)·W_outᵀ) after the embeddings and after each block", ids,
-                note: "the logit lens (nostalgebraist 2020): the next-token guess so far", group: g)
+                note: tokens(guesses) ?? "the logit lens (nostalgebraist 2020): the next-token guess so far", group: g)
             add(.named, "lens p", "the probability of each guess", ps, group: g)
         }
         // The final distribution and the choice.
@@ -146,11 +154,11 @@ extension StepBuilder {
             .prefix(5)
         if let top = try? Tensor(shape: [order.count], data: order.map(Float.init)),
            let p = try? Tensor(shape: [order.count], data: order.map { probabilities[$0] }) {
-            add(.named, "top ids", "the five likeliest next ids, softmax(logits)", top, group: g)
+            add(.named, "top ids", "the five likeliest next ids, softmax(logits)", top, note: tokens(order.map(Float.init)), group: g)
             add(.named, "top p", "their probabilities (T = 1)", p, group: g)
         }
         let how = choice.op == .sample ? "sampled (the sample steps above show the draw)" : "greedy: the largest logit"
-        add(.named, "next", "the next token: id \(id)", chosen,
+        add(.named, "next", "the next token: id \(id)" + token(id), chosen,
             note: how + (id >= 0 && id < probabilities.count ? " · p = " + Self.number(probabilities[id]) : ""), group: g)
     }
 

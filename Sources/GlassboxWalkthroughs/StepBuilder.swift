@@ -17,6 +17,9 @@ struct StepBuilder {
     /// The recording stopped before the expression finished: a backward pass still running at
     /// the last event was cut, so its gradients are not final (no `gradients` group for it).
     var truncated = false
+    /// The session's tokenizers: a generation step's ids are also shown as text when one of them
+    /// has exactly the logits' vocabulary.
+    var tokenizers: [Tokenizer] = []
 
     mutating func build(_ events: [ExplainedEvent]) {
         for (index, event) in events.enumerated() {

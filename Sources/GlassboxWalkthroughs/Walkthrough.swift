@@ -35,7 +35,13 @@ public struct Walkthrough {
     /// to variables are called by their names in the formulas (`x·W1ᵀ` rather than `⟨1×3⟩·⟨3×4⟩`).
     public init(_ explanation: Explanation, session: Session? = nil) {
         var builder = StepBuilder()
-        if let session { builder.labels.names = Labeler.names(in: session) }
+        if let session {
+            builder.labels.names = Labeler.names(in: session)
+            builder.tokenizers = session.variables.compactMap { v in
+                if case .object(let kind) = v.value, let t = kind as? Tokenizer { return t }
+                return nil
+            }
+        }
         builder.truncated = explanation.truncation != nil
         builder.build(explanation.events)
         self.expression = explanation.expression

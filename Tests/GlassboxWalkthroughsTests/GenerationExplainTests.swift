@@ -88,6 +88,12 @@ final class GenerationExplainTests: XCTestCase {
         let z = last.map { exp(Double($0 - m)) }.reduce(0, +)
         XCTAssertEqual(Double(try XCTUnwrap(steps["top p"]?.value).toArray()[0]), 1 / z, accuracy: 1e-5)
 
+        // With the session's tokenizer (`tok`, the logits' vocabulary) the ids are also shown as text.
+        run("nextText = decode(tok, out[T + 1:T + 2])", in: s)
+        guard case .string(let nextText)? = s.value(of: "nextText") else { return XCTFail("no text") }
+        XCTAssertEqual(steps["next"]?.formula, "the next token: id \(next) \"\(nextText)\"")
+        XCTAssertEqual(steps["top ids"]?.note?.components(separatedBy: "\" \"").count, 5, steps["top ids"]?.note ?? "")
+
         // The terminal draws each block's heads as a heatmap.
         let text = ExplainRenderer(options: RenderOptions(lineWidth: 80)).render(w)
         XCTAssertTrue(text.contains("block 0: rows heads, columns key positions 0…\(T)"), String(text.suffix(2000)))

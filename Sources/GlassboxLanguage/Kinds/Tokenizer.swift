@@ -59,6 +59,19 @@ public final class Tokenizer: ValueKind {
 
     public var variablesSummary: String { kindText }
 
+    /// The number of ids, 0 ..< vocabularySize.
+    public var vocabularySize: Int { size }
+
+    /// The text of one token (for BPE its bytes decoded; U+FFFD where they end mid-character), or
+    /// nil for an id outside the vocabulary.
+    public func tokenText(_ id: Int) -> String? {
+        guard id >= 0, id < size else { return nil }
+        switch method {
+        case .bytePairs(let b): return b.decode([id]).text
+        case .characters(let c): return String(c.characters[id])
+        }
+    }
+
     // MARK: Encoding and decoding
 
     func encode(_ text: String) throws -> Tensor {
