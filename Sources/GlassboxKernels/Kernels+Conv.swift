@@ -316,7 +316,7 @@ extension Threaded {
         for o in 0..<cout {
             for i in 0..<cin {
                 var s = partials[i * cout + o]
-                for part in 1..<max(parts, 1) where part < parts { s += partials[part * size + i * cout + o] }
+                for part in 1..<parts { s += partials[part * size + i * cout + o] }
                 dw[o * cin + i] = s
             }
         }

@@ -147,15 +147,7 @@ extension Fast {
             let low = v.replacing(with: l, where: v .<= l)
             return low.replacing(with: h, where: low .> h)
         }
-        var i = 0
-        while i + 16 <= count {
-            let a = load(x + i), b = load(x + i + 8)
-            store(f(a), y + i)
-            store(f(b), y + i + 8)
-            i += 16
-        }
-        while i + 8 <= count { store(f(load(x + i)), y + i); i += 8 }
-        if i < count { storePartial(f(loadPartial(x + i, count - i)), y + i, count - i) }
+        map(y, x, count: count, f)
     }
 
     /// dx = dy where x lies inside (lo, hi) — each end included when its flag says so — else 0:
@@ -170,15 +162,7 @@ extension Fast {
             let below = closedHigh ? v .<= h : v .< h
             return zero.replacing(with: g, where: above .& below)
         }
-        var i = 0
-        while i + 16 <= count {
-            let a = f(load(dy + i), load(x + i)), b = f(load(dy + i + 8), load(x + i + 8))
-            store(a, dx + i)
-            store(b, dx + i + 8)
-            i += 16
-        }
-        while i + 8 <= count { store(f(load(dy + i), load(x + i)), dx + i); i += 8 }
-        if i < count { storePartial(f(loadPartial(dy + i, count - i), loadPartial(x + i, count - i)), dx + i, count - i) }
+        zipLoop(dx, dy, x, count, f)
     }
 
     /// The backward passes that read only the output y: exp (dx = dy·y), tanh (dx = dy·(1 − y²)),
@@ -196,9 +180,7 @@ extension Fast {
             case .sigmoid: return g * v * (one - v)
             }
         }
-        var i = 0
-        while i + 8 <= count { store(f(load(dy + i), load(y + i)), dx + i); i += 8 }
-        if i < count { storePartial(f(loadPartial(dy + i, count - i), loadPartial(y + i, count - i)), dx + i, count - i) }
+        zipLoop(dx, dy, y, count, f)
     }
 
     /// y = √x elementwise (`vsqrtps`, correctly rounded); x, y: [count].

@@ -13,8 +13,6 @@ import GlassboxTensors
 /// one such choice; `gpt2_generate(w, ids, n)` records n of them.
 struct GenerationPass {
     var layerNorms: [OpEvent] = []
-    /// For each layer norm, the number of attention ops that ran before it.
-    var blockOfLayerNorm: [Int] = []
     /// The index into `layerNorms` of the layer norm that fed each attention op.
     var attentionInput: [Int] = []
     var attentions: [OpEvent] = []
@@ -36,7 +34,6 @@ struct GenerationPass {
             switch op.op {
             case .layerNorm where op.inputs.count == 3 && op.inputs[0].rank >= 2:
                 pass.layerNorms.append(op)
-                pass.blockOfLayerNorm.append(pass.attentions.count)
             case .attention where op.inputs.count >= 3 && op.intermediate("weights") != nil:
                 guard !pass.layerNorms.isEmpty else { continue }
                 pass.attentionInput.append(pass.layerNorms.count - 1)
@@ -81,7 +78,7 @@ extension StepBuilder {
               pass.attentionInput.count == pass.attentions.count else { return }
         let id = Int(chosen.toArray().first ?? -1)
         // The ids as text, with the session's tokenizer of this vocabulary (the first, if several).
-        let tokenizer = tokenizers.first { $0.vocabularySize == logits.count }
+        let tokenizer = tokenizers.first { $0.size == logits.count }
         func token(_ id: Int) -> String { tokenizer?.tokenText(id).map { " " + Self.quoted($0) } ?? "" }
         func tokens(_ ids: [Float]) -> String? {
             tokenizer == nil ? nil : ids.map { Self.quoted(tokenizer?.tokenText(Int($0)) ?? "?") }.joined(separator: " ")

@@ -16,7 +16,8 @@ public final class Tokenizer: ValueKind {
 
     public var typeName: String { "tokenizer" }
 
-    var size: Int {
+    /// The number of token ids, 0 ..< size.
+    public var size: Int {
         switch method {
         case .bytePairs(let b): return b.vocabularySize
         case .characters(let c): return c.characters.count
@@ -58,9 +59,6 @@ public final class Tokenizer: ValueKind {
     }
 
     public var variablesSummary: String { kindText }
-
-    /// The number of ids, 0 ..< vocabularySize.
-    public var vocabularySize: Int { size }
 
     /// The text of one token (for BPE its bytes decoded; U+FFFD where they end mid-character), or
     /// nil for an id outside the vocabulary.
