@@ -2,6 +2,8 @@ import GlassboxKernelsFast
 
 /// The geometry of a convolution or pooling window (defined beside the fast loops).
 public typealias ConvGeometry = GlassboxKernelsFast.ConvGeometry
+/// What follows a convolution in its output stage (`GlassboxKernelsFast.Epilogue`).
+public typealias Epilogue = GlassboxKernelsFast.Epilogue
 
 // Convolution entry points. Three paths, chosen by shape as every fast CPU library does
 // (XNNPACK, ncnn, oneDNN): depthwise convolutions run the direct SIMD kernel, split over
@@ -17,14 +19,31 @@ extension Kernels {
     }
 
     /// `Reference.conv2dForward`. `workspace` holds `conv2dWorkspace(g)` floats.
+    ///
+    /// `epilogue` (its own `bias` unused: `bias` is the convolution's) is what follows the
+    /// convolution, applied to y as if by the ops one after another — bit for bit on the fast
+    /// path, where it runs on each tile or plane while it is in cache (`Epilogue`).
     public static func conv2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                                     bias: UnsafePointer<Float>?, g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?) {
-        guard useFast else { Reference.conv2dForward(y: y, x: x, w: w, bias: bias, g: g); return }
+                                     bias: UnsafePointer<Float>?, g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?,
+                                     epilogue: Epilogue? = nil) {
+        guard useFast else {
+            Reference.conv2dForward(y: y, x: x, w: w, bias: bias, g: g)
+            if let epilogue { Reference.applyEpilogue(epilogue, to: y, batch: g.batch, channels: g.outChannels, plane: g.outPlane) }
+            return
+        }
         if g.isDepthwise {
-            Threaded.overChannels(g) { Fast.depthwiseForward(y: y, x: x, w: w, bias: bias, g: g, channels: $0) }
+            var e = epilogue
+            e?.bias = nil
+            Threaded.overChannels(g) { Fast.depthwiseForward(y: y, x: x, w: w, bias: bias, g: g, channels: $0, epilogue: e) }
             return
         }
         let cin = g.inChannels, cout = g.outChannels, hw = g.outPlane
+        // The gemm paths add the bias in the epilogue, before anything that follows.
+        var e = epilogue
+        if bias != nil || e != nil {
+            e = e ?? Epilogue()
+            e?.bias = bias
+        }
         if g.isPointwise && Threaded.pointwiseGathers(g) {
             Threaded.pointwiseGathered(g) { gather, scatter, columns in
                 let xs = gather(x, cin), ys = gather(nil, cout)
@@ -32,9 +51,13 @@ extension Kernels {
                               c: ys, ldc: columns, accumulate: false)
                 scatter(ys, y, cout)
             }
+            if let e { Threaded.overChannelRanges(cout, work: g.batch * cout * hw) {
+                Fast.applyEpilogue(e, to: y, batch: g.batch, channels: cout, plane: hw, channels: $0)
+            } }
         } else if g.isPointwise {
             Threaded.overImages(g, work: cout * cin * hw) { n, gemm in
-                gemm(false, false, cout, hw, cin, w, cin, x + n * cin * g.inPlane, hw, y + n * cout * hw, hw, false)
+                gemm(false, false, cout, hw, cin, w, cin, x + n * cin * g.inPlane, hw, y + n * cout * hw, hw, false,
+                     e?.advanced(by: n * cout * hw))
             }
         } else if let col = workspace {
             let cg = g.inPerGroup, og = g.outPerGroup, k = cg * g.taps
@@ -42,15 +65,15 @@ extension Kernels {
                 for group in 0..<g.groups {
                     Fast.im2col(col, x + (n * cin + group * cg) * g.inPlane, g: g)
                     Threaded.gemm(transA: false, transB: false, m: og, n: hw, k: k, a: w + group * og * k, lda: k,
-                                  b: col, ldb: hw, c: y + (n * cout + group * og) * hw, ldc: hw, accumulate: false)
+                                  b: col, ldb: hw, c: y + (n * cout + group * og) * hw, ldc: hw, accumulate: false,
+                                  epilogue: e?.advanced(by: (n * cout + group * og) * hw).shifted(rows: group * og, ld: 0))
                     if Interrupt.isRequested { return }
                 }
             }
         } else {
             Reference.conv2dForward(y: y, x: x, w: w, bias: bias, g: g)
-            return
+            if let epilogue { Reference.applyEpilogue(epilogue, to: y, batch: g.batch, channels: cout, plane: hw) }
         }
-        if let bias { Fast.addChannelBias(y, bias, batch: g.batch, channels: cout, plane: hw) }
     }
 
     /// `Reference.conv2dBackward` (each gradient overwritten when non-nil). `workspace` holds
@@ -91,7 +114,7 @@ extension Kernels {
         if g.isPointwise {
             if let dx {
                 Threaded.overImages(g, work: cout * cin * hw) { n, gemm in
-                    gemm(true, false, cin, hw, cout, w, cin, dy + n * cout * hw, hw, dx + n * cin * hw, hw, false)
+                    gemm(true, false, cin, hw, cout, w, cin, dy + n * cout * hw, hw, dx + n * cin * hw, hw, false, nil)
                 }
             }
             if let dw { Threaded.pointwiseWeightGradient(dw: dw, dy: dy, x: x, g: g) }
@@ -204,9 +227,10 @@ extension Kernels {
 // MARK: - Splitting convolutions over the cores
 
 extension Threaded {
-    /// A gemm as `overImages` hands it to its body: (transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate).
+    /// A gemm as `overImages` hands it to its body: (transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate,
+    /// epilogue).
     public typealias Gemm = (Bool, Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
-                             UnsafeMutablePointer<Float>, Int, Bool) -> Void
+                             UnsafeMutablePointer<Float>, Int, Bool, Epilogue?) -> Void
 
     /// body(channels) over chunks of whole channels for per-channel work of `work` values in all
     /// (batch norm), on all cores when there is enough to pay for a second thread.
@@ -328,16 +352,16 @@ extension Threaded {
     static func overImages(_ g: ConvGeometry, work: Int, _ body: (Int, Gemm) -> Void) {
         if workers > 1 && g.batch >= 2 && work < gemmParallelThreshold * 4 {
             forEachChunk(g.batch) { n in
-                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc in
+                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc, e in
                     Fast.gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                              accumulate: acc)
+                              accumulate: acc, epilogue: e)
                 }
             }
         } else {
             for n in 0..<g.batch {
-                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc in
+                body(n) { ta, tb, m, nn, k, a, lda, b, ldb, c, ldc, acc, e in
                     gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                         accumulate: acc)
+                         accumulate: acc, epilogue: e)
                 }
                 if Interrupt.isRequested { return }
             }

@@ -247,6 +247,30 @@ extension Reference {
         }
     }
 
+    /// What follows a convolution, on its N×C×plane output y in place (`Epilogue`): per channel
+    /// c, v + bias[c], then v·scale[c] + shift[c], then v + residual[i], then the activation,
+    /// with the reference loops' own arithmetic (`addChannelBias`, `batchNormForward`, `binary`,
+    /// `unary`).
+    public static func applyEpilogue(_ e: Epilogue, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int) {
+        for n in 0..<batch {
+            for c in 0..<channels {
+                let o = (n * channels + c) * plane
+                for i in 0..<plane {
+                    var v = y[o + i]
+                    if let b = e.bias { v += b[c] }
+                    if let s = e.scale, let t = e.shift { v = v * s[c] + t[c] }
+                    if let r = e.residual { v += r[o + i] }
+                    switch e.activation {
+                    case .none: break
+                    case .relu: v = v > 0 ? v : (v.isNaN ? v : 0)
+                    case .clamp(let lo, let hi): v = v.isNaN ? v : Swift.min(Swift.max(v, lo), hi)
+                    }
+                    y[o + i] = v
+                }
+            }
+        }
+    }
+
     /// The gradients of `batchNormForward` with M = N·plane values per channel:
     /// dβ = Σ dy, dγ = Σ dy ⊙ x̂ and, with the batch's own statistics (`training`),
     /// dx = γ·rstd/M · (M·dy − Σ dy − x̂ · Σ dy ⊙ x̂) (Ioffe & Szegedy 2015, §3); with running

@@ -63,16 +63,17 @@ extension Threaded {
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: Epilogue? = nil
     ) {
         if m == 1 && n >= 64 && k >= 16 {
             gemv(transA: transA, transB: transB, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, accumulate: accumulate)
+            epilogue?.apply(c, ldc: ldc, rows: 1, cols: n)
             return
         }
         let work = m * n * max(k, 1)
         if workers == 1 || work < gemmParallelThreshold {
             Fast.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
-                      b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+                      b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue)
             return
         }
         // About 2³⁰ multiply-adds per chunk: small enough for Ctrl-C to stop a product soon, and
@@ -92,11 +93,13 @@ extension Threaded {
             if splitRows {
                 Fast.gemm(transA: transA, transB: transB, m: count, n: n, k: k,
                           a: transA ? a + start : a + start * lda, lda: lda, b: b, ldb: ldb,
-                          c: c + start * ldc, ldc: ldc, accumulate: accumulate)
+                          c: c + start * ldc, ldc: ldc, accumulate: accumulate,
+                          epilogue: epilogue?.shifted(rows: start, ld: ldc))
             } else {
                 Fast.gemm(transA: transA, transB: transB, m: m, n: count, k: k,
                           a: a, lda: lda, b: transB ? b + start * ldb : b + start, ldb: ldb,
-                          c: c + start, ldc: ldc, accumulate: accumulate)
+                          c: c + start, ldc: ldc, accumulate: accumulate,
+                          epilogue: epilogue?.shifted(rows: 0, cols: start, ld: ldc))
             }
         }
     }

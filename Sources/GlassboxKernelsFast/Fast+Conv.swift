@@ -156,13 +156,18 @@ extension Fast {
     /// channels in `channels` of every image (depthwise: one filter per channel, Howard et al.
     /// 2017). Direct, as XNNPACK and ncnn do it: each plane is first copied into a zero-padded
     /// buffer (`PaddedPlane`), then eight outputs of a row are accumulated in one register over
-    /// all taps and stored once.
+    /// all taps and stored once. `epilogue` (without a bias of its own: `bias` is the kernel's)
+    /// runs on each output plane as soon as it is computed, while it is in cache.
     public static func depthwiseForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                                        bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>) {
+                                        bias: UnsafePointer<Float>?, g: ConvGeometry, channels: Range<Int>,
+                                        epilogue: Epilogue? = nil) {
         let oh = g.outHeight, ow = g.outWidth
         if oh <= 0 || ow <= 0 { return }
         if oh * ow <= narrowPlane {
             depthwiseNarrowForward(y: y, x: x, w: w, bias: bias, g: g, channels: channels)
+            if let epilogue {
+                applyEpilogue(epilogue, to: y, batch: g.batch, channels: g.outChannels, plane: g.outPlane, channels: channels)
+            }
             return
         }
         let owp = (ow + 7) & ~7
@@ -176,6 +181,10 @@ extension Fast {
                 correlate(y + p * g.outPlane, plane, w + c * g.taps, flipped: false, bias: bias?[c] ?? 0,
                           outHeight: oh, outWidth: ow, kh: g.kernelHeight, kw: g.kernelWidth,
                           rowStride: g.strideH, dilationH: g.dilationH, dilationW: g.dilationW)
+                if let epilogue {
+                    let o = p * g.outPlane
+                    epilogue.shifted(rows: c, ld: 0).applyRow(y + o, row: 0, offset: o, count: g.outPlane)
+                }
             }
         }
     }

@@ -143,11 +143,14 @@ extension Fast {
     public static func clamp(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
                              lo: Float, hi: Float) {
         let l = V8(repeating: lo), h = V8(repeating: hi)
-        @inline(__always) func f(_ v: V8) -> V8 {
-            let low = v.replacing(with: l, where: v .<= l)
-            return low.replacing(with: h, where: low .> h)
-        }
-        map(y, x, count: count, f)
+        map(y, x, count: count) { clamp($0, lo: l, hi: h) }
+    }
+
+    /// min(max(v, lo), hi) per lane with `Swift.min(Swift.max(v, lo), hi)`'s comparisons.
+    @inline(__always)
+    static func clamp(_ v: V8, lo: V8, hi: V8) -> V8 {
+        let low = v.replacing(with: lo, where: v .<= lo)
+        return low.replacing(with: hi, where: low .> hi)
     }
 
     /// dx = dy where x lies inside (lo, hi) — each end included when its flag says so — else 0:

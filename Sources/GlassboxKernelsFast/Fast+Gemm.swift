@@ -54,24 +54,29 @@ extension Fast {
     ///
     /// - Precondition: `lda`, `ldb`, `ldc` at least the row lengths they stride over;
     ///   C must not overlap A or B.
+    ///
+    /// `epilogue`, when given, is applied to each block of C (at most MC rows × NC columns) as
+    /// soon as the block holds its final value, while it is in cache (rows of C are its
+    /// channels; see `Epilogue`).
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: Epilogue? = nil
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if !accumulate {
                 for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             }
+            epilogue?.apply(c, ldc: ldc, rows: m, cols: n)
             return
         }
         if prefersUnpacked(transB: transB, m: m, n: n, k: k) {
             gemmUnpacked(transA: transA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                         c: c, ldc: ldc, accumulate: accumulate)
+                         c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue)
         } else {
             gemmPacked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
-                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+                       b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue)
         }
     }
 
@@ -80,12 +85,12 @@ extension Fast {
     public static func gemmPacked(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: Epilogue? = nil
     ) {
         guard m > 0, n > 0, k > 0 else {
             // Empty products (nothing, or zeros) need no panels.
             gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                 c: c, ldc: ldc, accumulate: accumulate)
+                 c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue)
             return
         }
         let mr = gemmMR, nr = gemmNR
@@ -111,6 +116,8 @@ extension Fast {
                 let kc = min(gemmKC, k - pc)
                 // The first depth block overwrites C (unless accumulating); later ones add.
                 let addToC = accumulate || pc > 0
+                // The last depth block leaves C final: the epilogue runs on each block then.
+                let last = pc + kc == k ? epilogue : nil
                 packB(transB: transB, b: b, ldb: ldb, row: pc, col: jc, kc: kc, nc: nc, into: packedB)
                 var ic = 0
                 while ic < m {
@@ -119,6 +126,8 @@ extension Fast {
                     macroKernel(
                         mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
                         c: c + ic * ldc + jc, ldc: ldc, addToC: addToC)
+                    // The block of C just finished (mc × nc, in L2) gets its output stage now.
+                    last?.shifted(rows: ic, cols: jc, ld: ldc).apply(c + ic * ldc + jc, ldc: ldc, rows: mc, cols: nc)
                     ic += mc
                 }
                 pc += kc

@@ -35,7 +35,7 @@ extension Fast {
     public static func gemmUnpacked(
         transA: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: Epilogue? = nil
     ) {
         let nr = gemmNR
         let fullCols = n / nr * nr
@@ -62,6 +62,8 @@ extension Fast {
                     }
                     jr += nr
                 }
+                // This block of rows is final: its output stage runs while it is in cache.
+                epilogue?.shifted(rows: ic, ld: ldc).apply(c + ic * ldc, ldc: ldc, rows: rowsInBlock, cols: n)
                 ic += rowsInBlock
             }
         }

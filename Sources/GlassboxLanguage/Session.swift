@@ -105,6 +105,7 @@ public final class Session {
     private func execute(_ statement: Stmt, _ node: Node, _ context: Context) -> Result<StatementResult, Diagnostic> {
         do {
             let v = try node.eval(context)
+            try context.settleDeferred(statement.range)
             let value: Value?
             if case .none = v { value = nil } else { value = v }
             return .success(StatementResult(value: value, silenced: statement.silenced, range: statement.range))

@@ -99,13 +99,24 @@ extension Ops {
             throw TensorError.shapeMismatch(op: name, w.shape, bias.shape, detail: "the bias must hold one value per output channel (\(g.outChannels))")
         }
         let xc = try x.contiguous(op: name), wc = try w.contiguous(op: name), bc = try bias?.contiguous(op: name)
-        let y = try Tensor.uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], op: name)
+        let shape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
         let scratchCount = Kernels.conv2dWorkspace(g)
         let scratch = scratchCount > 0 ? try Tensor.uninitialized([scratchCount], op: name) : nil
+        let inputs = bias.map { [x, w, $0] } ?? [x, w]
+        if Deferral.allows(inputs) {
+            // In inference the output waits for the per-channel ops that follow (`Deferral`).
+            // The input is computed first, so that no chain of convolutions waits.
+            xc.storage.settle()
+            if Interrupt.isRequested { throw TensorError.interrupted(op: name) }
+            return try Tensor.deferred(shape, op: name, producer: Producer { y, epilogue in
+                Kernels.conv2dForward(y: y, x: xc.pointer, w: wc.pointer, bias: bc.map { UnsafePointer($0.pointer) }, g: g,
+                                      workspace: scratch?.pointer, epilogue: epilogue)
+            })
+        }
+        let y = try Tensor.uninitialized(shape, op: name)
         Kernels.conv2dForward(y: y.pointer, x: xc.pointer, w: wc.pointer, bias: bc.map { UnsafePointer($0.pointer) }, g: g,
                               workspace: scratch?.pointer)
         if Interrupt.isRequested { throw TensorError.interrupted(op: name) }
-        let inputs = bias.map { [x, w, $0] } ?? [x, w]
         if Tensor.recording(inputs) {
             y.record(.conv2d, inputs) { grad in
                 let dy = try grad.contiguous(op: name)
@@ -151,6 +162,10 @@ extension Ops {
         if training && n * plane < 2 {
             throw TensorError.invalidArgument(op: name, message: "training mode needs more than one value per channel, got shape \(TensorError.format(x.shape))")
         }
+        if !training, let d = x.wholeDeferred, d.steps.takesBatchNorm, Deferral.allows([x] + [gamma, beta].compactMap { $0 }) {
+            return try deferredBatchNorm(d, x, runningMean: runningMean, runningVar: runningVar, gamma: gamma, beta: beta, eps: eps)
+        }
+        if training { Deferral.settleAll() }   // the running statistics change in place below
         let xc = try x.contiguous(op: name)
         let ones = gamma == nil ? try Tensor.filled([c], 1, op: name) : nil
         let zeros = beta == nil ? try Tensor.filled([c], 0, op: name) : nil
@@ -203,6 +218,28 @@ extension Ops {
                                       attributes: [("training", training ? "true" : "false"), ("momentum", "\(momentum)"), ("eps", "\(eps)")]))
         }
         return y
+    }
+
+    /// Eval-mode batch norm joining the output stage of the deferred convolution behind x: the
+    /// per-channel scale = γ·rstd and shift = β − μ·scale, with `Fast.batchNormForward`'s
+    /// arithmetic, computed now from the running statistics as they are.
+    static func deferredBatchNorm(_ d: Deferred, _ x: Tensor, runningMean: Tensor, runningVar: Tensor, gamma: Tensor?,
+                                  beta: Tensor?, eps: Float) throws -> Tensor {
+        let name = Op.batchNorm.name, c = x.shape[1]
+        let rm = try runningMean.contiguous(op: name), rv = try runningVar.contiguous(op: name)
+        let gc = try gamma?.contiguous(op: name), bc = try beta?.contiguous(op: name)
+        let scale = try Tensor.uninitialized([c], op: name), shift = try Tensor.uninitialized([c], op: name)
+        let m = rm.pointer, v = rv.pointer, g = gc?.pointer, b = bc?.pointer, sp = scale.pointer, tp = shift.pointer
+        for k in 0..<c {
+            let rstd = 1 / (v[k] + eps).squareRoot()
+            let s = (g?[k] ?? 1) * rstd
+            sp[k] = s
+            tp[k] = (b?[k] ?? 0) - m[k] * s
+        }
+        var steps = d.steps
+        steps.scale = scale
+        steps.shift = shift
+        return try Tensor.deferred(x.shape, op: name, producer: d.producer, steps: steps)
     }
 
     /// max_pool2d(x, k, stride, padding, dilation): the largest value of each window (PyTorch's

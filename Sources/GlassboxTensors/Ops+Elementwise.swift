@@ -66,12 +66,29 @@ extension OpSpec {
 extension Ops {
     /// a + b
     public static func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.storage.deferred != nil || b.storage.deferred != nil, let y = try deferredAdd(a, b) { return y }
         let y = try elementwise(.add, .add, a, b)
         if Tensor.recording(a, b) {
             y.record(.add, [a, b]) { g in [g, g] }                       // ∂(a+b)/∂a = 1, ∂/∂b = 1
         }
         if let listener = Trace.listener { listener.opDidRun(OpEvent(op: .add, inputs: [a, b], outputs: [y])) }
         return y
+    }
+
+    /// a + b joining the output stage of the deferred convolution behind a (or b) when the
+    /// other has the same shape (a residual connection; `Deferral`), else nil.
+    static func deferredAdd(_ a: Tensor, _ b: Tensor) throws -> Tensor? {
+        let d: Deferred, other: Tensor
+        if let da = a.wholeDeferred, da.steps.takesAdd { (d, other) = (da, b) }
+        else if let db = b.wholeDeferred, db.steps.takesAdd { (d, other) = (db, a) }
+        else { return nil }
+        guard a.shape == b.shape, a.storage !== b.storage, Deferral.allows([a, b]) else { return nil }
+        let residual = try other.contiguous(op: Op.add.name)
+        residual.storage.settle()
+        if Interrupt.isRequested { throw TensorError.interrupted(op: Op.add.name) }
+        var steps = d.steps
+        steps.residual = residual
+        return try Tensor.deferred(a.shape, op: Op.add.name, producer: d.producer, steps: steps)
     }
 
     /// a − b

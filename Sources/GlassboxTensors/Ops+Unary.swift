@@ -70,9 +70,25 @@ extension Ops {
     public static func gelu(_ x: Tensor) throws -> Tensor { try unary(.gelu, .gelu, x) }
 
     /// y = f(x) elementwise; backward dx = dy · f′(x) by `Kernels.unaryBackward`.
+    /// The output-stage form of an activation that can join a deferred convolution (`Deferral`):
+    /// the same vector code as its map on the fast path.
+    static func fusedActivation(_ kernel: UnaryOp) -> Epilogue.Activation? {
+        switch kernel {
+        case .relu: return .relu
+        case .relu6: return .clamp(lo: 0, hi: 6)
+        case .clip(let lo, let hi): return .clamp(lo: lo, hi: hi)
+        default: return nil
+        }
+    }
+
     static func unary(_ kernel: UnaryOp, _ op: Op, _ x: Tensor,
                       attributes: @autoclosure () -> [(name: String, value: String)] = []) throws -> Tensor {
         let name = op.name
+        if let d = x.wholeDeferred, d.steps.takesActivation, let activation = fusedActivation(kernel), Deferral.allows([x]) {
+            var steps = d.steps
+            steps.activation = activation
+            return try Tensor.deferred(x.shape, op: name, producer: d.producer, steps: steps)
+        }
         let xc = try x.contiguous(op: name)
         let y = try Tensor.uninitialized(like: xc, op: name)
         Kernels.unary(kernel, y.pointer, xc.pointer, count: y.count)

@@ -79,6 +79,7 @@ public final class Optimizer {
         guard parameters.contains(where: { $0.grad != nil }) else {
             throw TensorError.invalidArgument(op: "step", message: "no parameter has a gradient yet; call backward(loss) first")
         }
+        Deferral.settleAll()   // the parameters change in place below
         t += 1
         let listener = Trace.listener
         for (k, p) in parameters.enumerated() {

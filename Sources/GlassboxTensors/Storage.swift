@@ -13,16 +13,46 @@ import Synchronization
 /// boundary. A `ManagedBuffer`'s elements would otherwise start 24 bytes into a 16-byte aligned
 /// block, so that every other 32-byte AVX load or store of a kernel split across two cache
 /// lines.
-final class Storage: ManagedBuffer<Int, Float> {
+///
+/// A storage may hold a deferred result (`Deferral`): its elements are computed the first time
+/// `base` is read, so that the ops that follow a convolution can join its output stage first.
+final class Storage: ManagedBuffer<StorageHeader, Float> {
 
-    /// Number of floats (the header).
-    @inline(__always) var count: Int { header }
+    /// Number of floats.
+    @inline(__always) var count: Int { header.count }
 
-    /// The first element, on a 64-byte boundary.
+    /// The first element, on a 64-byte boundary, with every element computed: a deferred result
+    /// is computed here first.
     @inline(__always) var base: UnsafeMutablePointer<Float> {
+        if header.isDeferred { settle() }
+        return rawBase
+    }
+
+    /// The first element without computing a deferred result (the producer writes through it).
+    @inline(__always) var rawBase: UnsafeMutablePointer<Float> {
         withUnsafeMutablePointerToElements { p in
             p + ((-Int(bitPattern: p) & (Storage.alignment - 1)) / MemoryLayout<Float>.stride)
         }
+    }
+
+    /// The deferred computation of these elements, nil once they are computed.
+    @inline(__always) var deferred: Deferred? { header.deferred }
+
+    /// Marks the elements as computed later by `d`.
+    func computeLater(_ d: Deferred) {
+        header.deferred = d
+        header.isDeferred = true
+        Deferral.register(self)
+    }
+
+    /// Computes a deferred result now (once: the computation is dropped before it runs, so
+    /// that reading `base` inside it is plain).
+    @inline(never)
+    func settle() {
+        guard let d = header.deferred else { return }
+        header.deferred = nil
+        header.isDeferred = false
+        d.run(into: rawBase)
     }
 
     /// The alignment of `base` in bytes: one cache line.
@@ -34,7 +64,7 @@ final class Storage: ManagedBuffer<Int, Float> {
     /// Storage for `count` floats, unchecked and uninitialized.
     @inline(__always)
     static func make(_ count: Int) -> Storage {
-        let buffer = Storage.create(minimumCapacity: count + alignmentSlack) { _ in count }
+        let buffer = Storage.create(minimumCapacity: count + alignmentSlack) { _ in StorageHeader(count: count) }
         return unsafeDowncast(buffer, to: Storage.self)
     }
 
@@ -73,8 +103,9 @@ final class Storage: ManagedBuffer<Int, Float> {
 
     deinit {
         // The same test as `allocate`: exactly the storages it counted are uncounted.
-        if header > Storage.alwaysAllowed {
-            Storage.liveBytes.subtract(header * MemoryLayout<Float>.stride, ordering: .relaxed)
+        let count = header.count
+        if count > Storage.alwaysAllowed {
+            Storage.liveBytes.subtract(count * MemoryLayout<Float>.stride, ordering: .relaxed)
         }
     }
 }
@@ -134,5 +165,20 @@ extension Tensor {
     private static func readNumber(_ path: String) -> Int? {
         guard let text = try? FileIO.readText(path, limit: 1 << 12) else { return nil }
         return Int(text.prefix { $0.isNumber })
+    }
+}
+
+/// A storage's header: its size and, while its elements wait to be computed, how.
+struct StorageHeader {
+    let count: Int
+    var deferred: Deferred?
+    /// `deferred != nil`, as a plain flag: `base` tests it on every read without touching the
+    /// reference count of the computation.
+    var isDeferred: Bool
+
+    init(count: Int) {
+        self.count = count
+        self.deferred = nil
+        self.isDeferred = false
     }
 }

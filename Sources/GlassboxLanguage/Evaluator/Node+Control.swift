@@ -117,7 +117,7 @@ final class ForRangeNode: Node {
         while true {
             if Interrupt.isRequested { throw RuntimeError.interrupted(range) }
             if bindsEachIteration { c.store(.number(Float(k)), target) }
-            _ = try body.eval(c)
+            discard(try body.eval(c))
             if k == last { break }
             k += 1
         }
@@ -157,7 +157,7 @@ final class ForEachNode: Node {
             for item in t.items {
                 if Interrupt.isRequested { throw RuntimeError.interrupted(range) }
                 c.store(item, target)
-                _ = try body.eval(c)
+                discard(try body.eval(c))
             }
         case .tensor(let x):
             guard x.rank >= 1 else {
@@ -168,7 +168,7 @@ final class ForEachNode: Node {
                 let item: Tensor
                 do { item = try Ops.index(x, [.index(i)]) } catch { throw RuntimeError.from(error, at: sequence.range) }
                 c.store(.tensor(item), target)
-                _ = try body.eval(c)
+                discard(try body.eval(c))
             }
         default:
             throw RuntimeError(.type, "cannot loop over a \(v.typeName); loop over a range, a tensor or a tuple",
@@ -190,7 +190,7 @@ final class WhileNode: Node {
     override func eval(_ c: Context) throws -> Value {
         while try c.truth(try condition.eval(c), condition.range) {
             if Interrupt.isRequested { throw RuntimeError.interrupted(range) }
-            _ = try body.eval(c)
+            discard(try body.eval(c))
         }
         return .none
     }

@@ -15,6 +15,13 @@ class Node {
     func eval(_ c: Context) throws -> Value {
         throw RuntimeError(.runtime, "internal: node without evaluation", range)
     }
+
+    /// Drops a statement's value unread: a deferred tensor is still computed (`Deferral`), so
+    /// that a statement costs what it computes (`:time conv2d(x, W)` times the convolution).
+    @inline(__always)
+    final func discard(_ v: Value) {
+        if case .tensor(let t) = v { t.settle() }
+    }
 }
 
 // MARK: - Variables
@@ -49,6 +56,13 @@ extension Context {
     /// Stores `value` in `target`. (Tensors get their variable's name only when `backward`
     /// runs — see `Session.nameTensors()` — so that assignment stays cheap.)
     @inline(__always)
+    /// Computes the deferred results still waiting (`Deferral`) before a value reaches a session
+    /// variable or the screen, with the Ctrl-C check their computation skipped, so that an
+    /// interrupted computation never leaves a half-computed value behind.
+    func settleDeferred(_ range: SourceRange) throws {
+        if Deferral.settleAll(), Interrupt.isRequested { throw RuntimeError.interrupted(range) }
+    }
+
     func store(_ value: consuming Value, _ target: Target) {
         switch target {
         case .global(let slot):
@@ -123,6 +137,7 @@ class Assign: Node {
     override func eval(_ c: Context) throws -> Value {
         var v = try value.eval(c)
         if case .none = v { throw nothingToAssign() }
+        if case .global = target { try c.settleDeferred(range) }
         if copies, case .tensor(let t) = v {
             do { v = .tensor(try Tensor(shape: t.shape, data: t.toArray())) } catch { throw RuntimeError.from(error, at: value.range) }
         }
@@ -144,6 +159,7 @@ final class AssignGlobal: Assign {
     override func eval(_ c: Context) throws -> Value {
         let v = try value.eval(c)
         if case .none = v { throw nothingToAssign() }
+        try c.settleDeferred(range)
         slot.value = consume v
         if !slot.isUserBound { c.session.noteBound(slot) }
         return .none
@@ -174,6 +190,9 @@ final class AssignTuple: Node {
                 throw RuntimeError(.type, "nothing to assign to `\(target.name)`", value.range)
             }
         }
+        if targets.contains(where: { if case .global = $0 { return true } else { return false } }) {
+            try c.settleDeferred(range)
+        }
         for (target, item) in zip(targets, t.items) { c.store(item, target) }
         return .none
     }
@@ -191,7 +210,10 @@ final class Block: Node {
     override func eval(_ c: Context) throws -> Value {
         try c.checkStack(range)
         var last = Value.none
-        for i in 0..<statements.count { last = try statements[i].eval(c) }
+        for i in 0..<statements.count {
+            discard(last)
+            last = try statements[i].eval(c)
+        }
         return last
     }
 }

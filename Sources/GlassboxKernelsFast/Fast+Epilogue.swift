@@ -1,0 +1,114 @@
+/// What a convolution does to each output value while it is still in cache: the per-channel
+/// steps that follow it in a network (bias, eval-mode batch norm, a residual add, ReLU / ReLU6 /
+/// clip) applied to every finished tile of the output instead of as separate passes over the
+/// whole tensor. This is the fusion inference engines make (ncnn, XNNPACK and oneDNN fold them
+/// into the convolution's output stage); here the unfused result is the specification:
+///
+///     v = conv                    (the product's value as the separate pass would load it)
+///     v = v + bias[c]             (when `bias`: `addChannelBias`)
+///     v = fma(v, scale[c], shift[c])  (when `scale`: `batchNormForward`'s multiply-add)
+///     v = v + residual[i]         (when `residual`: the binary add)
+///     v = activation(v)           (`relu` or `clamp`, the same vector code as the maps)
+///
+/// Each step is the same floating-point operation as the op it replaces, so the fused output is
+/// bit-for-bit the output of running the ops one after another (FastDispatchTests checks it).
+///
+/// Rows of the gemm are channels: `scale`, `shift` and `bias` are indexed by the row, and
+/// `residual` is laid out like the output (same leading dimension, same origin), so that
+/// `shifted` can follow a kernel into any sub-block.
+public struct Epilogue {
+    /// The activation last applied.
+    public enum Activation: Equatable {
+        case none
+        /// max(v, 0), NaN kept (`Fast.relu`).
+        case relu
+        /// min(max(v, lo), hi), NaN kept (`Fast.clamp`; ReLU6 is (0, 6)).
+        case clamp(lo: Float, hi: Float)
+    }
+
+    public var bias: UnsafePointer<Float>?
+    public var scale: UnsafePointer<Float>?
+    public var shift: UnsafePointer<Float>?
+    public var residual: UnsafePointer<Float>?
+    public var activation: Activation
+
+    public init(bias: UnsafePointer<Float>? = nil, scale: UnsafePointer<Float>? = nil, shift: UnsafePointer<Float>? = nil,
+                residual: UnsafePointer<Float>? = nil, activation: Activation = .none) {
+        self.bias = bias
+        self.scale = scale
+        self.shift = shift
+        self.residual = residual
+        self.activation = activation
+    }
+
+    /// Whether there is nothing to do.
+    public var isEmpty: Bool { bias == nil && scale == nil && residual == nil && activation == .none }
+
+    /// The same epilogue for the block of the output that starts `rows` rows and `cols` columns
+    /// further on, with rows `ld` floats apart.
+    @inline(__always)
+    public func shifted(rows: Int, cols: Int = 0, ld: Int) -> Epilogue {
+        Epilogue(bias: bias.map { $0 + rows }, scale: scale.map { $0 + rows }, shift: shift.map { $0 + rows },
+                 residual: residual.map { $0 + rows * ld + cols }, activation: activation)
+    }
+
+    /// The same epilogue for an output whose origin lies `offset` floats further on in the
+    /// residual's layout, the channels unchanged (the next image of a batch).
+    @inline(__always)
+    public func advanced(by offset: Int) -> Epilogue {
+        Epilogue(bias: bias, scale: scale, shift: shift, residual: residual.map { $0 + offset }, activation: activation)
+    }
+
+    /// Applies every step to a rows × cols block of the output at `c` (rows `ldc` apart), this
+    /// epilogue's origin being the block's first element.
+    @inline(__always)
+    public func apply(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int) {
+        for r in 0..<rows {
+            applyRow(c + r * ldc, row: r, offset: r * ldc, count: cols)
+        }
+    }
+
+    /// Applies every step to `count` values of row `row` at `p`, which lie `offset` floats past
+    /// this epilogue's origin.
+    @inline(__always)
+    public func applyRow(_ p: UnsafeMutablePointer<Float>, row: Int, offset: Int, count: Int) {
+        let b = V8(repeating: bias?[row] ?? 0), hasBias = bias != nil
+        let s = V8(repeating: scale?[row] ?? 1), t = V8(repeating: shift?[row] ?? 0), hasScale = scale != nil
+        let r = residual.map { $0 + offset }
+        let (kind, lo, hi): (Int, V8, V8) = switch activation {
+        case .none: (0, V8(), V8())
+        case .relu: (1, V8(), V8())
+        case .clamp(let l, let h): (2, V8(repeating: l), V8(repeating: h))
+        }
+        @inline(__always) func f(_ x: V8, _ i: Int, _ n: Int) -> V8 {
+            var v = x
+            if hasBias { v = v + b }
+            if hasScale { v = t.addingProduct(v, s) }
+            if let r { v = v + (n == 8 ? Fast.load(r + i) : Fast.loadPartial(r + i, n)) }
+            if kind == 1 { v = Fast.relu(v) } else if kind == 2 { v = Fast.clamp(v, lo: lo, hi: hi) }
+            return v
+        }
+        var i = 0
+        while i + 8 <= count {
+            Fast.store(f(Fast.load(p + i), i, 8), p + i)
+            i += 8
+        }
+        if i < count {
+            Fast.storePartial(f(Fast.loadPartial(p + i, count - i), i, count - i), p + i, count - i)
+        }
+    }
+}
+
+extension Fast {
+    /// The epilogue over a whole N×C×plane output, for the channels in `channels` (the path
+    /// for kernels that do not apply it tile by tile).
+    public static func applyEpilogue(_ e: Epilogue, to y: UnsafeMutablePointer<Float>, batch: Int, channels total: Int,
+                                     plane: Int, channels: Range<Int>) {
+        for n in 0..<batch {
+            for c in channels {
+                let o = (n * total + c) * plane
+                e.shifted(rows: c, ld: 0).applyRow(y + o, row: 0, offset: o, count: plane)
+            }
+        }
+    }
+}
