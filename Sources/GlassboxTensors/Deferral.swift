@@ -23,6 +23,16 @@
 /// (`settleAll`), and the language computes them before a value reaches a session variable or
 /// the screen (so that Ctrl-C during that computation leaves the session as it was).
 public enum Deferral {
+    /// Whether a deferred result was computed since `takeComputed` last looked.
+    nonisolated(unsafe) static var computedSinceCheck = false
+
+    /// Whether a deferred result was computed since the last call (for the Ctrl-C check its
+    /// computation skipped).
+    public static func takeComputed() -> Bool {
+        defer { computedSinceCheck = false }
+        return computedSinceCheck
+    }
+
     /// Whether ops defer at all (tests switch it off to compare with the ops one by one).
     nonisolated(unsafe) public static var isEnabled = true
 

@@ -53,6 +53,7 @@ final class Storage: ManagedBuffer<StorageHeader, Float> {
         header.deferred = nil
         header.isDeferred = false
         d.run(into: rawBase)
+        Deferral.computedSinceCheck = true
     }
 
     /// The alignment of `base` in bytes: one cache line.

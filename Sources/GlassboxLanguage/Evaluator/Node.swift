@@ -57,10 +57,13 @@ extension Context {
     /// runs — see `Session.nameTensors()` — so that assignment stays cheap.)
     @inline(__always)
     /// Computes the deferred results still waiting (`Deferral`) before a value reaches a session
-    /// variable or the screen, with the Ctrl-C check their computation skipped, so that an
-    /// interrupted computation never leaves a half-computed value behind.
+    /// variable or the screen, then, if any deferred computation ran since the last such check,
+    /// checks for Ctrl-C: a deferred convolution runs when its result is first read, perhaps
+    /// inside an op that does not check the flag after it (a `sum`), so an interrupt is caught
+    /// here before a value built on a half-computed one is kept.
     func settleDeferred(_ range: SourceRange) throws {
-        if Deferral.settleAll(), Interrupt.isRequested { throw RuntimeError.interrupted(range) }
+        Deferral.settleAll()
+        if Deferral.takeComputed(), Interrupt.isRequested { throw RuntimeError.interrupted(range) }
     }
 
     func store(_ value: consuming Value, _ target: Target) {
