@@ -249,8 +249,7 @@ extension Reference {
 
     /// What follows a convolution, on its N×C×plane output y in place (`Epilogue`): per channel
     /// c, v + bias[c], then v·scale[c] + shift[c], then v + residual[i], then the activation,
-    /// with the reference loops' own arithmetic (`addChannelBias`, `batchNormForward`, `binary`,
-    /// `unary`).
+    /// with the reference loops' own arithmetic (`batchNormForward`, `binary`, `unary`).
     public static func applyEpilogue(_ e: Epilogue, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int) {
         for n in 0..<batch {
             for c in 0..<channels {

@@ -485,16 +485,4 @@ extension Fast {
             }
         }
     }
-
-    /// y[n, c, :] += b[c] over every image and channel (a convolution's bias).
-    public static func addChannelBias(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>,
-                                      batch: Int, channels: Int, plane: Int) {
-        for n in 0..<batch {
-            for c in 0..<channels {
-                let yp = y + (n * channels + c) * plane
-                let v = b[c]
-                for i in 0..<plane { yp[i] += v }
-            }
-        }
-    }
 }

@@ -1,11 +1,11 @@
 /// What a convolution does to each output value while it is still in cache: the per-channel
 /// steps that follow it in a network (bias, eval-mode batch norm, a residual add, ReLU / ReLU6 /
-/// clip) applied to every finished tile of the output instead of as separate passes over the
+/// clip) applied to each finished block of the output instead of as separate passes over the
 /// whole tensor. This is the fusion inference engines make (ncnn, XNNPACK and oneDNN fold them
 /// into the convolution's output stage); here the unfused result is the specification:
 ///
 ///     v = conv                    (the product's value as the separate pass would load it)
-///     v = v + bias[c]             (when `bias`: `addChannelBias`)
+///     v = v + bias[c]             (when `bias`: the convolution's own bias)
 ///     v = fma(v, scale[c], shift[c])  (when `scale`: `batchNormForward`'s multiply-add)
 ///     v = v + residual[i]         (when `residual`: the binary add)
 ///     v = activation(v)           (`relu` or `clamp`, the same vector code as the maps)
@@ -101,7 +101,7 @@ public struct Epilogue {
 
 extension Fast {
     /// The epilogue over a whole N×C×plane output, for the channels in `channels` (the path
-    /// for kernels that do not apply it tile by tile).
+    /// for kernels that do not apply it block by block).
     public static func applyEpilogue(_ e: Epilogue, to y: UnsafeMutablePointer<Float>, batch: Int, channels total: Int,
                                      plane: Int, channels: Range<Int>) {
         for n in 0..<batch {
