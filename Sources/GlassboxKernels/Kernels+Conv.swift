@@ -235,7 +235,7 @@ extension Threaded {
     /// body(channels) over chunks of whole channels for per-channel work of `work` values in all
     /// (batch norm), on all cores when there is enough to pay for a second thread.
     static func overChannelRanges(_ channels: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        if workers == 1 || work < elementwiseParallelThreshold || channels < 2 {
+        if workers == 1 || work < threshold(elementwiseParallelThreshold) || channels < 2 {
             body(0..<channels)
             return
         }
@@ -252,7 +252,7 @@ extension Threaded {
     static func overChannels(_ g: ConvGeometry, _ body: (Range<Int>) -> Void) {
         let work = g.batch * g.outChannels * g.outPlane * g.taps
         let c = g.inChannels
-        if workers == 1 || work < elementwiseParallelThreshold * 4 || c < 2 {
+        if workers == 1 || work < threshold(elementwiseParallelThreshold * 4) || c < 2 {
             body(0..<c)
             return
         }
@@ -275,7 +275,8 @@ extension Threaded {
     /// Runs `body(gather, scatter, columns)` for a pointwise convolution laid out channel-major
     /// over the whole batch: `gather(t, c)` copies an NCHW tensor of c channels into a c × (N·hw)
     /// matrix (nil: uninitialized scratch of that size), `scatter(m, t, c)` copies such a matrix
-    /// back to NCHW, `columns` = N·hw. The scratch lives until `body` returns.
+    /// back to NCHW, `columns` = N·hw; both copy chunks of channels on all cores when there are
+    /// enough. The scratch lives until `body` returns.
     static func pointwiseGathered(
         _ g: ConvGeometry,
         _ body: (_ gather: (UnsafePointer<Float>?, Int) -> UnsafeMutablePointer<Float>,
@@ -294,15 +295,19 @@ extension Threaded {
             let m = UnsafeMutablePointer<Float>.allocate(capacity: channels * columns)
             buffers.append(m)
             if let t {
-                for n in 0..<batch {
-                    for c in 0..<channels { copy(m + c * columns + n * hw, t + (n * channels + c) * hw) }
+                overChannelRanges(channels, work: channels * columns) { range in
+                    for n in 0..<batch {
+                        for c in range { copy(m + c * columns + n * hw, t + (n * channels + c) * hw) }
+                    }
                 }
             }
             return m
         }
         let scatter = { (m: UnsafePointer<Float>, t: UnsafeMutablePointer<Float>, channels: Int) in
-            for n in 0..<batch {
-                for c in 0..<channels { copy(t + (n * channels + c) * hw, m + c * columns + n * hw) }
+            overChannelRanges(channels, work: channels * columns) { range in
+                for n in 0..<batch {
+                    for c in range { copy(t + (n * channels + c) * hw, m + c * columns + n * hw) }
+                }
             }
         }
         body(gather, scatter, columns)

@@ -76,9 +76,13 @@ extension Kernels {
 
     // MARK: - Copies
 
-    /// y[i] = value (`Reference.fill`).
+    /// y[i] = value (`Reference.fill`); on the fast path, large fills (the gradient of a `sum`
+    /// spread over its input) in chunks on all cores.
     public static func fill(_ y: UnsafeMutablePointer<Float>, _ value: Float, count: Int) {
-        Reference.fill(y, value, count: count)
+        guard useFast else { return Reference.fill(y, value, count: count) }
+        Threaded.splitRange(count, threshold: Threaded.elementwiseParallelThreshold * 2, grain: Threaded.elementwiseGrain * 2) { s, n in
+            Reference.fill(y + s, value, count: n)
+        }
     }
 
     /// y[idx] = x[idx] between views (`Reference.copyStrided`).

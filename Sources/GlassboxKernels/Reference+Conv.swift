@@ -131,6 +131,12 @@ extension Reference {
         (r * input / output, ((r + 1) * input + output - 1) / output)
     }
 
+    /// `adaptiveBin` for every r in 0..<output, computed once per call rather than per plane
+    /// (a global pool over N·C planes of 1×1 would otherwise spend its time dividing).
+    static func adaptiveBins(input: Int, output: Int) -> [(Int, Int)] {
+        (0..<output).map { adaptiveBin($0, input: input, output: output) }
+    }
+
     /// y[n, c, r, s] = Σ_window x / divisor over windows (kh×kw, stride, padding) clipped to the
     /// input, with divisor kh·kw (padded zeros count: PyTorch's avg_pool2d default).
     public static func avgPool2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, g: ConvGeometry) {
@@ -172,12 +178,11 @@ extension Reference {
     /// (PyTorch's adaptive_avg_pool2d). planes = N·C.
     public static func adaptiveAvgPool2dForward(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, planes: Int,
                                                 height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        let rows = adaptiveBins(input: height, output: outHeight), cols = adaptiveBins(input: width, output: outWidth)
         for p in 0..<planes {
             let xp = x + p * height * width
-            for r in 0..<outHeight {
-                let (r0, r1) = adaptiveBin(r, input: height, output: outHeight)
-                for s in 0..<outWidth {
-                    let (s0, s1) = adaptiveBin(s, input: width, output: outWidth)
+            for (r, (r0, r1)) in rows.enumerated() {
+                for (s, (s0, s1)) in cols.enumerated() {
                     var acc: Float = 0
                     for i in r0..<r1 { for j in s0..<s1 { acc += xp[i * width + j] } }
                     y[(p * outHeight + r) * outWidth + s] = acc / Float((r1 - r0) * (s1 - s0))
@@ -190,12 +195,11 @@ extension Reference {
     public static func adaptiveAvgPool2dBackward(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, planes: Int,
                                                  height: Int, width: Int, outHeight: Int, outWidth: Int) {
         dx.update(repeating: 0, count: planes * height * width)
+        let rows = adaptiveBins(input: height, output: outHeight), cols = adaptiveBins(input: width, output: outWidth)
         for p in 0..<planes {
             let dxp = dx + p * height * width
-            for r in 0..<outHeight {
-                let (r0, r1) = adaptiveBin(r, input: height, output: outHeight)
-                for s in 0..<outWidth {
-                    let (s0, s1) = adaptiveBin(s, input: width, output: outWidth)
+            for (r, (r0, r1)) in rows.enumerated() {
+                for (s, (s0, s1)) in cols.enumerated() {
                     let d = dy[(p * outHeight + r) * outWidth + s] / Float((r1 - r0) * (s1 - s0))
                     for i in r0..<r1 { for j in s0..<s1 { dxp[i * width + j] += d } }
                 }

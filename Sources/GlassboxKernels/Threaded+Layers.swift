@@ -10,6 +10,16 @@ extension Threaded {
     /// Elementwise work below this many elements runs on the calling thread: a transcendental
     /// map of 32 K floats is only a few times the cost of waking a worker.
     public static let elementwiseParallelThreshold = 1 << 15
+    /// The threshold to use now for work whose threshold is `cold`: `cold` while a worker sleeps
+    /// (waking it costs tens of microseconds), an eighth of it while every worker is awake —
+    /// running a chunk or spinning between the kernels of a training step or a forward pass —
+    /// when handing a chunk over costs a cache-line transfer. Only for work whose every result
+    /// is the same however it is split (elementwise, per row, per channel): the state of the
+    /// workers is a matter of timing.
+    @inline(__always)
+    static func threshold(_ cold: Int) -> Int {
+        WorkerPool.shared.isAwake ? cold / 8 : cold
+    }
     /// Elements per chunk of elementwise work (fits in L2 with its output).
     static let elementwiseGrain = 1 << 15
 
@@ -17,7 +27,7 @@ extension Threaded {
     /// the last runs whole vectors) and calls body(start, length) for each, on all cores.
     @inline(__always)
     static func splitRange(_ count: Int, threshold: Int, grain: Int, _ body: (Int, Int) -> Void) {
-        if workers == 1 || count < threshold {
+        if workers == 1 || count < Self.threshold(threshold) {
             body(0, count)
             return
         }
@@ -167,7 +177,7 @@ extension Threaded {
     static func splitRows(_ rows: Int, cols: Int, threshold: Int = elementwiseParallelThreshold,
                           grain: Int = elementwiseGrain, _ body: (Int, Int) -> Void) {
         let total = rows * max(cols, 1)
-        if workers == 1 || total < threshold || rows < 2 {
+        if workers == 1 || total < Self.threshold(threshold) || rows < 2 {
             body(0, rows)
             return
         }
@@ -214,6 +224,8 @@ extension Threaded {
         rstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>, rows: Int, cols: Int
     ) {
         let total = rows * max(cols, 1)
+        // The cold threshold always: dγ and dβ are summed per chunk, so whether this splits must
+        // not depend on the workers' state, or the same call could round differently.
         if workers == 1 || total < elementwiseParallelThreshold || rows < 2 {
             Fast.layerNormBackward(dx: dx, dgamma: dgamma, dbeta: dbeta, dy: dy, x: x, mean: mean, rstd: rstd,
                                    gamma: gamma, rows: rows, cols: cols)

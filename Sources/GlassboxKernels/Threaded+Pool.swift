@@ -44,6 +44,10 @@ final class WorkerPool: @unchecked Sendable {
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
     let wakeUp: UnsafeMutablePointer<pthread_cond_t>
 
+    /// True while no worker is blocked on `wakeUp`: every worker is running a chunk or spinning,
+    /// so a new job starts on all cores within a cache-line transfer instead of a wake-up.
+    var isAwake: Bool { threads > 0 && sleepers.load(ordering: .relaxed) == 0 }
+
     static let fieldMask: UInt64 = (1 << 20) - 1
     static let maxChunks = Int(fieldMask)
 
