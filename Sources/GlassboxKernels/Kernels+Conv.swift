@@ -233,9 +233,9 @@ extension Threaded {
                              UnsafeMutablePointer<Float>, Int, Bool, Epilogue?) -> Void
 
     /// body(channels) over chunks of whole channels for per-channel work of `work` values in all
-    /// (batch norm), on all cores when there is enough to pay for a second thread.
+    /// (batch norm, the gathered pointwise copies), on all cores when there is enough to pay for a second thread.
     static func overChannelRanges(_ channels: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        if workers == 1 || work < threshold(elementwiseParallelThreshold) || channels < 2 {
+        if workers == 1 || onCaller(work, below: elementwiseParallelThreshold) || channels < 2 {
             body(0..<channels)
             return
         }
@@ -252,7 +252,7 @@ extension Threaded {
     static func overChannels(_ g: ConvGeometry, _ body: (Range<Int>) -> Void) {
         let work = g.batch * g.outChannels * g.outPlane * g.taps
         let c = g.inChannels
-        if workers == 1 || work < threshold(elementwiseParallelThreshold * 4) || c < 2 {
+        if workers == 1 || onCaller(work, below: elementwiseParallelThreshold * 4) || c < 2 {
             body(0..<c)
             return
         }

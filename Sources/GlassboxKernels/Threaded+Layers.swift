@@ -10,15 +10,18 @@ extension Threaded {
     /// Elementwise work below this many elements runs on the calling thread: a transcendental
     /// map of 32 K floats is only a few times the cost of waking a worker.
     public static let elementwiseParallelThreshold = 1 << 15
-    /// The threshold to use now for work whose threshold is `cold`: `cold` while a worker sleeps
-    /// (waking it costs tens of microseconds), an eighth of it while every worker is awake —
-    /// running a chunk or spinning between the kernels of a training step or a forward pass —
-    /// when handing a chunk over costs a cache-line transfer. Only for work whose every result
-    /// is the same however it is split (elementwise, per row, per channel): the state of the
-    /// workers is a matter of timing.
+    /// Whether `work` stays on the calling thread for a kernel whose threshold is `cold`: below
+    /// `cold` while a worker sleeps or the pool has not started (waking it costs tens of
+    /// microseconds), below an eighth of it while every worker is awake — running a chunk or
+    /// spinning between the kernels of a training step or a forward pass — when handing a chunk
+    /// over costs a cache-line transfer. Work below the eighth never looks at the pool. Only for
+    /// work whose every result is the same however it is split (elementwise, per row, per
+    /// channel): the state of the workers is a matter of timing.
     @inline(__always)
-    static func threshold(_ cold: Int) -> Int {
-        WorkerPool.shared.isAwake ? cold / 8 : cold
+    static func onCaller(_ work: Int, below cold: Int) -> Bool {
+        if work < cold / 8 { return true }
+        if work >= cold { return false }
+        return !WorkerPool.isAwake
     }
     /// Elements per chunk of elementwise work (fits in L2 with its output).
     static let elementwiseGrain = 1 << 15
@@ -27,7 +30,7 @@ extension Threaded {
     /// the last runs whole vectors) and calls body(start, length) for each, on all cores.
     @inline(__always)
     static func splitRange(_ count: Int, threshold: Int, grain: Int, _ body: (Int, Int) -> Void) {
-        if workers == 1 || count < Self.threshold(threshold) {
+        if workers == 1 || onCaller(count, below: threshold) {
             body(0, count)
             return
         }
@@ -177,7 +180,7 @@ extension Threaded {
     static func splitRows(_ rows: Int, cols: Int, threshold: Int = elementwiseParallelThreshold,
                           grain: Int = elementwiseGrain, _ body: (Int, Int) -> Void) {
         let total = rows * max(cols, 1)
-        if workers == 1 || total < Self.threshold(threshold) || rows < 2 {
+        if workers == 1 || onCaller(total, below: threshold) || rows < 2 {
             body(0, rows)
             return
         }

@@ -44,9 +44,15 @@ final class WorkerPool: @unchecked Sendable {
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
     let wakeUp: UnsafeMutablePointer<pthread_cond_t>
 
-    /// True while no worker is blocked on `wakeUp`: every worker is running a chunk or spinning,
-    /// so a new job starts on all cores within a cache-line transfer instead of a wake-up.
-    var isAwake: Bool { threads > 0 && sleepers.load(ordering: .relaxed) == 0 }
+    /// Set once `shared` exists, so that asking whether the workers are awake never starts them.
+    static let started = Atomic<Bool>(false)
+
+    /// True while the pool has started and no worker is blocked on `wakeUp`: every worker is
+    /// running a chunk or spinning, so a new job starts on all cores within a cache-line
+    /// transfer instead of a wake-up.
+    static var isAwake: Bool {
+        started.load(ordering: .acquiring) && shared.threads > 0 && shared.sleepers.load(ordering: .relaxed) == 0
+    }
 
     static let fieldMask: UInt64 = (1 << 20) - 1
     static let maxChunks = Int(fieldMask)
@@ -58,6 +64,7 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wakeUp, nil)
         for _ in 0..<self.threads { start() }
+        Self.started.store(true, ordering: .releasing)
     }
 
     private func start() {
