@@ -123,4 +123,24 @@ static inline __attribute__((always_inline)) void gb_pause(void) {
     _mm_pause();
 }
 
+/// The lane mask of the first `count` lanes (0 ≤ count ≤ 8): all ones in lanes i < count.
+static inline __attribute__((always_inline)) __m256i gb_lanes_below(long count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// Loads the first `count` (0 ≤ count ≤ 8) floats at `p` into the low lanes, `fill` in the
+/// others (`vmaskmovps`: the lanes past `count` are not read, so they may lie past the end of
+/// an allocation).
+static inline __attribute__((always_inline)) gb_float8 gb_load_first8(const float *p, long count, float fill) {
+    __m256i mask = gb_lanes_below(count);
+    __m256 v = _mm256_maskload_ps(p, mask);
+    return (gb_float8)_mm256_blendv_ps(_mm256_set1_ps(fill), v, _mm256_castsi256_ps(mask));
+}
+
+/// Stores the low `count` (0 ≤ count ≤ 8) lanes of `v` at `p` (`vmaskmovps`): nothing is
+/// written, or read, past them.
+static inline __attribute__((always_inline)) void gb_store_first8(float *p, gb_float8 v, long count) {
+    _mm256_maskstore_ps(p, gb_lanes_below(count), (__m256)v);
+}
+
 #endif

@@ -199,32 +199,43 @@ extension Fast {
         let tail = ow & 7, full = ow - tail
         @inline(__always) func tap(_ i: Int, _ j: Int) -> Float { flipped ? w[(kh - 1 - i) * kw + (kw - 1 - j)] : w[i * kw + j] }
         if kh == 3 && kw == 3 {
-            // The common case, with the nine weights and three column starts held in registers.
+            // The common case, with the nine weights held in registers.
             let w00 = V8(repeating: tap(0, 0)), w01 = V8(repeating: tap(0, 1)), w02 = V8(repeating: tap(0, 2))
             let w10 = V8(repeating: tap(1, 0)), w11 = V8(repeating: tap(1, 1)), w12 = V8(repeating: tap(1, 2))
             let w20 = V8(repeating: tap(2, 0)), w21 = V8(repeating: tap(2, 1)), w22 = V8(repeating: tap(2, 2))
-            let c0 = UnsafePointer(plane.column(0)), c1 = UnsafePointer(plane.column(dilationW))
-            let c2 = UnsafePointer(plane.column(2 * dilationW))
+            let c0 = UnsafePointer(plane.column(0))
             let bv = V8(repeating: bias)
             let d1 = dilationH * width, d2 = 2 * dilationH * width
-            for r in 0..<oh {
-                let row = r * rowStride * width
-                let yr = out + r * ow
-                @inline(__always) func eight(_ o: Int) -> V8 {
-                    let a = row + o
-                    var s = bv.addingProduct(w00, load(c0 + a))
-                    s = s.addingProduct(w01, load(c1 + a))
-                    s = s.addingProduct(w02, load(c2 + a))
-                    s = s.addingProduct(w10, load(c0 + a + d1))
-                    s = s.addingProduct(w11, load(c1 + a + d1))
-                    s = s.addingProduct(w12, load(c2 + a + d1))
-                    s = s.addingProduct(w20, load(c0 + a + d2))
-                    s = s.addingProduct(w21, load(c1 + a + d2))
-                    return s.addingProduct(w22, load(c2 + a + d2))
+            // Taps j = 1 and 2 start e1 and e2 floats after tap 0 in the padded plane. The two
+            // common geometries pass them as constants, so that every load is a pointer plus
+            // the column plus a fixed displacement and the loop needs three row pointers only.
+            @inline(__always) func rows(_ e1: Int, _ e2: Int) {
+                for r in 0..<oh {
+                    let t0 = c0 + r * rowStride * width, t1 = t0 + d1, t2 = t0 + d2
+                    let yr = out + r * ow
+                    @inline(__always) func eight(_ o: Int) -> V8 {
+                        var s = bv.addingProduct(w00, load(t0 + o))
+                        s = s.addingProduct(w01, load(t0 + o + e1))
+                        s = s.addingProduct(w02, load(t0 + o + e2))
+                        s = s.addingProduct(w10, load(t1 + o))
+                        s = s.addingProduct(w11, load(t1 + o + e1))
+                        s = s.addingProduct(w12, load(t1 + o + e2))
+                        s = s.addingProduct(w20, load(t2 + o))
+                        s = s.addingProduct(w21, load(t2 + o + e1))
+                        return s.addingProduct(w22, load(t2 + o + e2))
+                    }
+                    var o = 0
+                    while o < full { store(eight(o), yr + o); o += 8 }
+                    if tail > 0 { storeTail(eight(o), out, at: r * ow + o, count: tail, planeEnd: oh * ow) }
                 }
-                var o = 0
-                while o < full { store(eight(o), yr + o); o += 8 }
-                if tail > 0 { storePartial(eight(o), yr + o, tail) }
+            }
+            let e1 = plane.column(dilationW) - plane.column(0), e2 = plane.column(2 * dilationW) - plane.column(0)
+            if plane.phases == 1 && dilationW == 1 {
+                rows(1, 2)                        // stride 1: the next two columns
+            } else if plane.phases == 2 && dilationW == 1 {
+                rows(plane.phaseSize, 1)          // stride 2: the odd phase, then the next even column
+            } else {
+                rows(e1, e2)
             }
             return
         }
@@ -239,10 +250,19 @@ extension Fast {
                         s = s.addingProduct(V8(repeating: tap(i, j)), load(plane.column(j * dilationW) + rowOff))
                     }
                 }
-                if o + 8 <= ow { store(s, yr + o) } else { storePartial(s, yr + o, ow - o) }
+                if o + 8 <= ow { store(s, yr + o) } else { storeTail(s, out, at: r * ow + o, count: ow - o, planeEnd: oh * ow) }
                 o += 8
             }
         }
+    }
+
+    /// Stores the last `count` (< 8) outputs of a row, which start at `out + at`, in a plane of
+    /// `planeEnd` floats written row by row in order: all eight lanes while they stay inside
+    /// the plane (the extra lanes land at the start of the next rows, which are stored after
+    /// this one and overwrite them), a masked store at the plane's end.
+    @inline(__always)
+    static func storeTail(_ v: V8, _ out: UnsafeMutablePointer<Float>, at: Int, count: Int, planeEnd: Int) {
+        if at + 8 <= planeEnd { store(v, out + at) } else { storePartial(v, out + at, count) }
     }
 
     /// The gradients of `depthwiseForward` for the channels in `channels`: dx (when non-nil,

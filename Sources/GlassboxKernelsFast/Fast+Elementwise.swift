@@ -17,17 +17,17 @@ extension Fast {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
-    /// Loads `count` (< 8) floats into the low lanes of a vector, `fill` in the others.
+    /// Loads `count` (< 8) floats into the low lanes of a vector, `fill` in the others: one
+    /// masked load, which reads nothing past `count` floats.
     @inline(__always)
     static func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> V8 {
-        var v = V8(repeating: fill)
-        for i in 0..<count { v[i] = p[i] }
-        return v
+        gb_load_first8(p, count, fill)
     }
 
+    /// Stores the low `count` (< 8) lanes of `v`: one masked store, which writes nothing past them.
     @inline(__always)
     static func storePartial(_ v: V8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        for i in 0..<count { p[i] = v[i] }
+        gb_store_first8(p, v, count)
     }
 
     /// y[i] = f(x[i]) like `map`, sixteen lanes per step, for a function with a fast path that

@@ -32,6 +32,13 @@ final class ConvKernelTests: XCTestCase {
         add(1, 2, 1, 1, 2, (3, 3), p: (2, 2), groups: 2)              // output larger than the input
         add(1, 3, 6, 35, 3, (3, 3), s: (2, 2), groups: 3)             // stride 2, 16-column deinterleave, no padding
         add(2, 2, 5, 48, 2, (3, 3), s: (2, 2), p: (2, 2), groups: 2)  // stride 2, even padding, whole 16-column runs
+        // Rows narrower than eight columns, whose last lanes are stored into the next rows and
+        // overwritten: 7×7 planes split over the cores (neighbouring planes belong to other
+        // threads), stride 2 onto 7×7, and two-column rows whose eight lanes span four rows.
+        add(1, 64, 7, 7, 64, (3, 3), p: (1, 1), groups: 64)
+        add(2, 40, 14, 14, 40, (3, 3), s: (2, 2), p: (1, 1), groups: 40)
+        add(2, 3, 6, 2, 3, (3, 3), p: (1, 1), groups: 3)
+        add(1, 2, 5, 14, 2, (3, 3), p: (1, 1), groups: 2)
         // Depthwise on planes of at most 4 outputs (the scalar loops): 2×2, stride 2 onto 2×2, 1×1, dilated.
         add(3, 5, 2, 2, 5, (3, 3), p: (1, 1), groups: 5)
         add(2, 4, 4, 3, 4, (3, 3), s: (2, 2), p: (1, 1), groups: 4)

@@ -91,3 +91,26 @@ final class FastLayerTests: XCTestCase {
         }
     }
 }
+
+/// The masked tail loads and stores every kernel's last count mod 8 elements go through: they
+/// touch exactly `count` floats. A page with no access rights right after the floats would show a
+/// read past them as a crash; here the neighbours are sentinels that must come back unchanged
+/// and lanes past `count` must hold the fill.
+final class FastPartialVectorTests: XCTestCase {
+    func testPartialLoadsAndStoresTouchExactlyCountFloats() {
+        for count in 0..<8 {
+            var buffer = [Float](repeating: -7, count: 24)
+            for i in 0..<count { buffer[8 + i] = Float(i + 1) }
+            buffer.withUnsafeMutableBufferPointer { b in
+                let p = b.baseAddress! + 8
+                let v = Fast.loadPartial(p, count, fill: 42)
+                for lane in 0..<8 { XCTAssertEqual(v[lane], lane < count ? Float(lane + 1) : 42, "load \(count) lane \(lane)") }
+                Fast.storePartial(SIMD8<Float>(repeating: 9), p, count)
+            }
+            for i in 0..<24 {
+                let expected: Float = (8..<(8 + count)).contains(i) ? 9 : -7
+                XCTAssertEqual(buffer[i], expected, "store \(count) at \(i)")
+            }
+        }
+    }
+}
