@@ -31,13 +31,18 @@ extension Fast {
     }
 
     /// An edge tile (rows ≤ 6, cols ≤ 16): the same register computation over the zero-padded
-    /// panels, then only the valid `rows × cols` part is written to C.
+    /// panels — only the left half of the tile when cols ≤ 8, half the FMAs — then only the
+    /// valid `rows × cols` part is written to C.
     @inline(never)
     static func microKernelEdge(
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool, rows: Int, cols: Int
     ) {
-        accumulate6x16(kc: kc, a: a, b: b).store(to: c, ldc: ldc, addToC: addToC, rows: rows, cols: cols)
+        let tile = cols <= 8
+            ? accumulate6x8(kc: kc, step: gemmMR, a0: a, a1: a + 1, a2: a + 2, a3: a + 3, a4: a + 4, a5: a + 5,
+                            b: b, ldb: gemmNR)
+            : accumulate6x16(kc: kc, a: a, b: b)
+        tile.store(to: c, ldc: ldc, addToC: addToC, rows: rows, cols: cols)
     }
 }
 
@@ -66,20 +71,19 @@ struct Tile6x16 {
             if rows == 6 { store(to: c, ldc: ldc, addToC: addToC) } else { store(to: c, ldc: ldc, addToC: addToC, rows: rows) }
             return
         }
-        // Spill the tile to the stack (6×16 floats), then copy the valid part.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 96) { buffer in
-            guard let tile = buffer.baseAddress else { return }
-            store(to: tile, ldc: 16, addToC: false)
-            for r in 0..<rows {
-                let row = c + r * ldc
-                let src = tile + r * 16
-                if addToC {
-                    for j in 0..<cols { row[j] += src[j] }
-                } else {
-                    for j in 0..<cols { row[j] = src[j] }
-                }
+        // Right edge: each valid row through masked stores, which write nothing past `cols`.
+        @inline(__always) func row(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ r: Int) {
+            guard r < rows else { return }
+            let p = c + r * ldc
+            if cols <= 8 {
+                Fast.storePartial(addToC ? lo + Fast.loadPartial(p, cols) : lo, p, cols)
+            } else {
+                Fast.store(addToC ? lo + Fast.load(p) : lo, p)
+                Fast.storePartial(addToC ? hi + Fast.loadPartial(p + 8, cols - 8) : hi, p + 8, cols - 8)
             }
         }
+        row(c00, c01, 0); row(c10, c11, 1); row(c20, c21, 2)
+        row(c30, c31, 3); row(c40, c41, 4); row(c50, c51, 5)
     }
 
     /// Stores only the first `rows` (< 6) rows.
@@ -160,5 +164,35 @@ extension Fast {
         return Tile6x16(
             c00: c00, c01: c01, c10: c10, c11: c11, c20: c20, c21: c21,
             c30: c30, c31: c31, c40: c40, c41: c41, c50: c50, c51: c51)
+    }
+
+    /// `accumulate6x16` for the left 8 columns only (the right half of the tile is zero): the
+    /// edge tiles of a product whose last column strip is at most 8 wide (n = 49 for a 7×7
+    /// plane leaves one column) take half the loads and FMAs of a full tile.
+    @inline(__always)
+    static func accumulate6x8(
+        kc: Int, step: Int,
+        a0: UnsafePointer<Float>, a1: UnsafePointer<Float>, a2: UnsafePointer<Float>,
+        a3: UnsafePointer<Float>, a4: UnsafePointer<Float>, a5: UnsafePointer<Float>,
+        b: UnsafePointer<Float>, ldb: Int
+    ) -> Tile6x16 {
+        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var offset = 0
+        var pb = UnsafeRawPointer(b)
+        let bStride = ldb * MemoryLayout<Float>.stride
+        for _ in 0..<kc {
+            let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+            c0.addProduct(SIMD8<Float>(repeating: a0[offset]), b0)
+            c1.addProduct(SIMD8<Float>(repeating: a1[offset]), b0)
+            c2.addProduct(SIMD8<Float>(repeating: a2[offset]), b0)
+            c3.addProduct(SIMD8<Float>(repeating: a3[offset]), b0)
+            c4.addProduct(SIMD8<Float>(repeating: a4[offset]), b0)
+            c5.addProduct(SIMD8<Float>(repeating: a5[offset]), b0)
+            offset += step
+            pb += bStride
+        }
+        let z = SIMD8<Float>()
+        return Tile6x16(c00: c0, c01: z, c10: c1, c11: z, c20: c2, c21: z, c30: c3, c31: z, c40: c4, c41: z, c50: c5, c51: z)
     }
 }

@@ -83,11 +83,12 @@ extension Fast {
             // Element (r, p) of this tile of op(A) is at a_r[p·step].
             let last = tileRows - 1
             let (first, rowStep, step) = transA ? (a + ir, 1, lda) : (a + ir * lda, lda, 1)
-            let acc = accumulate6x16(
-                kc: k, step: step,
-                a0: first, a1: first + min(1, last) * rowStep, a2: first + min(2, last) * rowStep,
-                a3: first + min(3, last) * rowStep, a4: first + min(4, last) * rowStep,
-                a5: first + min(5, last) * rowStep, b: b, ldb: ldb)
+            let a1 = first + min(1, last) * rowStep, a2 = first + min(2, last) * rowStep
+            let a3 = first + min(3, last) * rowStep, a4 = first + min(4, last) * rowStep
+            let a5 = first + min(5, last) * rowStep
+            let acc = cols <= 8
+                ? accumulate6x8(kc: k, step: step, a0: first, a1: a1, a2: a2, a3: a3, a4: a4, a5: a5, b: b, ldb: ldb)
+                : accumulate6x16(kc: k, step: step, a0: first, a1: a1, a2: a2, a3: a3, a4: a4, a5: a5, b: b, ldb: ldb)
             let tile = c + ir * ldc
             if tileRows == mr && cols == nr {
                 acc.store(to: tile, ldc: ldc, addToC: accumulate)

@@ -108,7 +108,8 @@ final class FastGemmTests: XCTestCase {
     func testBothPathsOnAwkwardSizes() {
         var rng = SplitMix(seed: 4)
         let shapes = [(1, 1, 1), (5, 7, 3), (6, 16, 8), (7, 17, 9), (13, 33, 64), (64, 64, 64),
-                      (65, 15, 1), (145, 31, 257), (150, 48, 40), (33, 129, 300), (300, 20, 17)]
+                      (65, 15, 1), (145, 31, 257), (150, 48, 40), (33, 129, 300), (300, 20, 17),
+                      (20, 49, 300), (14, 196, 40)]   // a 7×7 and a 14×14 plane: edge strips of 1 and 4
         for (m, n, k) in shapes {
             for transA in [false, true] {
                 for (i, path) in [Path.packed, .unpacked].enumerated() {
