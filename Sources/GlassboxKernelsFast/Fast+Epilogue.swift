@@ -72,24 +72,87 @@ public struct Epilogue {
     /// this epilogue's origin.
     @inline(__always)
     public func applyRow(_ p: UnsafeMutablePointer<Float>, row: Int, offset: Int, count: Int) {
-        let b = V8(repeating: bias?[row] ?? 0), hasBias = bias != nil
-        let s = V8(repeating: scale?[row] ?? 1), t = V8(repeating: shift?[row] ?? 0), hasScale = scale != nil
-        let r = residual.map { $0 + offset }
-        let (kind, lo, hi): (Int, V8, V8) = switch activation {
-        case .none: (0, V8(), V8())
-        case .relu: (1, V8(), V8())
-        case .clamp(let l, let h): (2, V8(repeating: l), V8(repeating: h))
+        let values = EpilogueRow(
+            bias: V8(repeating: bias?[row] ?? 0), scale: V8(repeating: scale?[row] ?? 1),
+            shift: V8(repeating: shift?[row] ?? 0), residual: residual.map { $0 + offset } ?? UnsafePointer(p),
+            lo: V8(), hi: V8())
+        switch (bias != nil, scale != nil, residual != nil, activation) {
+        // MobileNetV2's three, each its own loop with no tests inside: batch norm + ReLU6,
+        // batch norm + the residual, batch norm alone.
+        case (false, true, false, .clamp(let lo, let hi)):
+            var v = values; v.lo = V8(repeating: lo); v.hi = V8(repeating: hi)
+            v.run(StepsScaleClamp.self, p, count)
+        case (false, true, true, .none): values.run(StepsScaleResidual.self, p, count)
+        case (false, true, false, .none): values.run(StepsScale.self, p, count)
+        default:
+            var v = values
+            if case .clamp(let lo, let hi) = activation { v.lo = V8(repeating: lo); v.hi = V8(repeating: hi) }
+            v.runGeneral(p, count, hasBias: bias != nil, hasScale: scale != nil, hasResidual: residual != nil,
+                         kind: activation == .none ? 0 : activation == .relu ? 1 : 2)
         }
+    }
+}
+
+/// Which steps of an epilogue run, as compile-time constants: `EpilogueRow.run` is specialized
+/// for each conforming type, so its loop holds no tests.
+protocol EpilogueSteps {
+    static var bias: Bool { get }
+    static var scale: Bool { get }
+    static var residual: Bool { get }
+    /// 0 none, 1 ReLU, 2 clamp.
+    static var activation: Int { get }
+}
+
+enum StepsScaleClamp: EpilogueSteps {
+    static var bias: Bool { false }; static var scale: Bool { true }; static var residual: Bool { false }
+    static var activation: Int { 2 }
+}
+
+enum StepsScaleResidual: EpilogueSteps {
+    static var bias: Bool { false }; static var scale: Bool { true }; static var residual: Bool { true }
+    static var activation: Int { 0 }
+}
+
+enum StepsScale: EpilogueSteps {
+    static var bias: Bool { false }; static var scale: Bool { true }; static var residual: Bool { false }
+    static var activation: Int { 0 }
+}
+
+/// One row's epilogue operands, broadcast.
+struct EpilogueRow {
+    var bias, scale, shift: V8
+    var residual: UnsafePointer<Float>
+    var lo, hi: V8
+
+    @inline(__always)
+    func value(_ x: V8, _ i: Int, _ n: Int, hasBias: Bool, hasScale: Bool, hasResidual: Bool, kind: Int) -> V8 {
+        var v = x
+        if hasBias { v = v + bias }
+        if hasScale { v = shift.addingProduct(v, scale) }
+        if hasResidual { v = v + (n == 8 ? Fast.load(residual + i) : Fast.loadPartial(residual + i, n)) }
+        if kind == 1 { v = Fast.relu(v) } else if kind == 2 { v = Fast.clamp(v, lo: lo, hi: hi) }
+        return v
+    }
+
+    /// The steps of `S` over `count` values at `p`, sixteen a step.
+    @inline(never)
+    func run<S: EpilogueSteps>(_: S.Type, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        runGeneral(p, count, hasBias: S.bias, hasScale: S.scale, hasResidual: S.residual, kind: S.activation)
+    }
+
+    @inline(__always)
+    func runGeneral(_ p: UnsafeMutablePointer<Float>, _ count: Int, hasBias: Bool, hasScale: Bool, hasResidual: Bool, kind: Int) {
         @inline(__always) func f(_ x: V8, _ i: Int, _ n: Int) -> V8 {
-            var v = x
-            if hasBias { v = v + b }
-            if hasScale { v = t.addingProduct(v, s) }
-            if let r { v = v + (n == 8 ? Fast.load(r + i) : Fast.loadPartial(r + i, n)) }
-            if kind == 1 { v = Fast.relu(v) } else if kind == 2 { v = Fast.clamp(v, lo: lo, hi: hi) }
-            return v
+            value(x, i, n, hasBias: hasBias, hasScale: hasScale, hasResidual: hasResidual, kind: kind)
         }
         var i = 0
-        while i + 8 <= count {
+        while i + 16 <= count {
+            let v0 = f(Fast.load(p + i), i, 8), v1 = f(Fast.load(p + i + 8), i + 8, 8)
+            Fast.store(v0, p + i)
+            Fast.store(v1, p + i + 8)
+            i += 16
+        }
+        if i + 8 <= count {
             Fast.store(f(Fast.load(p + i), i, 8), p + i)
             i += 8
         }

@@ -29,6 +29,9 @@ extension Fast {
     @inlinable public static var gemmMC: Int { 144 }
     /// Columns of one packed B block: KC·NC·4 B ≈ 4 MiB, inside the 32 MiB L3. A multiple of NR.
     @inlinable public static var gemmNC: Int { 4080 }
+    /// Bytes of one block of C that gets an epilogue (see `gemmPacked`): well inside L2 beside
+    /// the packed A block and B panels.
+    @inlinable public static var gemmEpilogueBlockBytes: Int { 256 * 1024 }
     /// Bytes the A-packing may write past the packed block (`gb_pack_a6x8`'s last store).
     @inlinable public static var gemmPackSlack: Int { 64 }
 }
@@ -96,7 +99,11 @@ extension Fast {
         let mr = gemmMR, nr = gemmNR
         let kcMax = min(k, gemmKC)
         let mcMax = min(roundUp(m, mr), gemmMC)
-        let ncMax = min(roundUp(n, nr), gemmNC)
+        // With an epilogue, a block of C (MC rows × NC columns) is read again right after it is
+        // computed, so it must still be in L2: its columns are capped to keep it near
+        // `gemmEpilogueBlockBytes` (a 144 × 3136 block of a 56×56 layer is 1.8 MB otherwise).
+        let ncLimit = epilogue == nil ? gemmNC : max(nr, gemmEpilogueBlockBytes / (4 * mcMax) / nr * nr)
+        let ncMax = min(roundUp(n, nr), ncLimit)
 
         // 64-byte aligned scratch: whole cache lines, aligned SIMD loads of packed B. The
         // calling thread's own block, kept between calls (`threadScratch`); a fresh
@@ -110,7 +117,7 @@ extension Fast {
 
         var jc = 0
         while jc < n {
-            let nc = min(gemmNC, n - jc)
+            let nc = min(ncMax, n - jc)
             var pc = 0
             while pc < k {
                 let kc = min(gemmKC, k - pc)

@@ -44,6 +44,9 @@ final class FusionTests: XCTestCase {
     let geometries = [
         Geometry(name: "pointwise", x: [2, 8, 9, 7], w: [13, 8, 1, 1], stride: 1, padding: 0, groups: 1, bias: false),
         Geometry(name: "pointwise, one image, wide", x: [1, 24, 20, 20], w: [40, 24, 1, 1], stride: 1, padding: 0, groups: 1, bias: true),
+        // 160 rows × 1600 columns: the epilogue's blocks of C are capped in width (gemmPacked),
+        // so each core's half runs as several column blocks.
+        Geometry(name: "pointwise, several column blocks", x: [1, 24, 40, 40], w: [160, 24, 1, 1], stride: 1, padding: 0, groups: 1, bias: false),
         Geometry(name: "pointwise gathered", x: [3, 16, 3, 3], w: [20, 16, 1, 1], stride: 1, padding: 0, groups: 1, bias: false),
         Geometry(name: "depthwise", x: [2, 10, 11, 13], w: [10, 1, 3, 3], stride: 1, padding: 1, groups: 10, bias: false),
         Geometry(name: "depthwise stride 2, bias", x: [1, 12, 15, 16], w: [12, 1, 3, 3], stride: 2, padding: 1, groups: 12, bias: true),
