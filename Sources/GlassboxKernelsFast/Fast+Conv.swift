@@ -229,13 +229,12 @@ extension Fast {
                     if tail > 0 { storeTail(eight(o), out, at: r * ow + o, count: tail, planeEnd: oh * ow) }
                 }
             }
-            let e1 = plane.column(dilationW) - plane.column(0), e2 = plane.column(2 * dilationW) - plane.column(0)
             if plane.phases == 1 && dilationW == 1 {
                 rows(1, 2)                        // stride 1: the next two columns
             } else if plane.phases == 2 && dilationW == 1 {
                 rows(plane.phaseSize, 1)          // stride 2: the odd phase, then the next even column
             } else {
-                rows(e1, e2)
+                rows(plane.column(dilationW) - plane.column(0), plane.column(2 * dilationW) - plane.column(0))
             }
             return
         }

@@ -72,23 +72,23 @@ public struct Epilogue {
     /// this epilogue's origin.
     @inline(__always)
     public func applyRow(_ p: UnsafeMutablePointer<Float>, row: Int, offset: Int, count: Int) {
+        let (kind, lo, hi): (Int, V8, V8) = switch activation {
+        case .none: (0, V8(), V8())
+        case .relu: (1, V8(), V8())
+        case .clamp(let l, let h): (2, V8(repeating: l), V8(repeating: h))
+        }
         let values = EpilogueRow(
             bias: V8(repeating: bias?[row] ?? 0), scale: V8(repeating: scale?[row] ?? 1),
             shift: V8(repeating: shift?[row] ?? 0), residual: residual.map { $0 + offset } ?? UnsafePointer(p),
-            lo: V8(), hi: V8())
-        switch (bias != nil, scale != nil, residual != nil, activation) {
+            lo: lo, hi: hi)
+        switch (bias != nil, scale != nil, residual != nil, kind) {
         // MobileNetV2's three, each its own loop with no tests inside: batch norm + ReLU6,
         // batch norm + the residual, batch norm alone.
-        case (false, true, false, .clamp(let lo, let hi)):
-            var v = values; v.lo = V8(repeating: lo); v.hi = V8(repeating: hi)
-            v.run(StepsScaleClamp.self, p, count)
-        case (false, true, true, .none): values.run(StepsScaleResidual.self, p, count)
-        case (false, true, false, .none): values.run(StepsScale.self, p, count)
+        case (false, true, false, 2): values.run(StepsScaleClamp.self, p, count)
+        case (false, true, true, 0): values.run(StepsScaleResidual.self, p, count)
+        case (false, true, false, 0): values.run(StepsScale.self, p, count)
         default:
-            var v = values
-            if case .clamp(let lo, let hi) = activation { v.lo = V8(repeating: lo); v.hi = V8(repeating: hi) }
-            v.runGeneral(p, count, hasBias: bias != nil, hasScale: scale != nil, hasResidual: residual != nil,
-                         kind: activation == .none ? 0 : activation == .relu ? 1 : 2)
+            values.runGeneral(p, count, hasBias: bias != nil, hasScale: scale != nil, hasResidual: residual != nil, kind: kind)
         }
     }
 }
@@ -120,9 +120,9 @@ enum StepsScale: EpilogueSteps {
 
 /// One row's epilogue operands, broadcast.
 struct EpilogueRow {
-    var bias, scale, shift: V8
-    var residual: UnsafePointer<Float>
-    var lo, hi: V8
+    let bias, scale, shift: V8
+    let residual: UnsafePointer<Float>
+    let lo, hi: V8
 
     @inline(__always)
     func value(_ x: V8, _ i: Int, _ n: Int, hasBias: Bool, hasScale: Bool, hasResidual: Bool, kind: Int) -> V8 {
