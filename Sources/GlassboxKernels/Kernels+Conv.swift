@@ -63,7 +63,8 @@ extension Kernels {
             let cg = g.inPerGroup, og = g.outPerGroup, k = cg * g.taps
             for n in 0..<g.batch {
                 for group in 0..<g.groups {
-                    Fast.im2col(col, x + (n * cin + group * cg) * g.inPlane, g: g)
+                    let xg = x + (n * cin + group * cg) * g.inPlane
+                    Threaded.overChannelRanges(k, work: k * hw) { Fast.im2col(col, xg, g: g, patchRows: $0) }
                     Threaded.gemm(transA: false, transB: false, m: og, n: hw, k: k, a: w + group * og * k, lda: k,
                                   b: col, ldb: hw, c: y + (n * cout + group * og) * hw, ldc: hw, accumulate: false,
                                   epilogue: e?.advanced(by: (n * cout + group * og) * hw).shifted(rows: group * og, ld: 0))
@@ -130,7 +131,8 @@ extension Kernels {
             for group in 0..<g.groups {
                 let dyp = dy + (n * cout + group * og) * hw
                 if let dw {
-                    Fast.im2col(col, x + (n * cin + group * cg) * g.inPlane, g: g)
+                    let xg = x + (n * cin + group * cg) * g.inPlane
+                    Threaded.overChannelRanges(k, work: k * hw) { Fast.im2col(col, xg, g: g, patchRows: $0) }
                     Threaded.gemm(transA: false, transB: true, m: og, n: k, k: hw, a: dyp, lda: hw, b: col, ldb: hw,
                                   c: dw + group * og * k, ldc: k, accumulate: n > 0)
                 }

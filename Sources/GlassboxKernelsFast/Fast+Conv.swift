@@ -68,10 +68,14 @@ struct PaddedPlane {
     init(rows: Int, outWidthPadded: Int, stride: Int, reach: Int) {
         self.rows = rows; phases = stride
         width = outWidthPadded + reach / stride + 1
-        phaseSize = rows * width
-        base = .allocate(capacity: max(1, phaseSize * phases))
-        base.initialize(repeating: 0, count: max(1, phaseSize * phases))
+        phaseSize = rows * width + PaddedPlane.slack
+        base = .allocate(capacity: phaseSize * phases)
+        base.initialize(repeating: 0, count: phaseSize * phases)
     }
+
+    /// Zeros after each phase's last row, so that `fill` may store whole registers: a row's
+    /// last register starts inside the row and ends at most seven floats past it.
+    static let slack = 8
 
     func deallocate() { base.deallocate() }
 
@@ -83,8 +87,10 @@ struct PaddedPlane {
     /// colOffset) — padded (pr, pc) = src[pr − rowOffset, pc − colOffset] — with `spread` − 1
     /// zeros inserted between source rows (columns) when rowSpread (colSpread) > 1: the transposed
     /// convolution of a strided one, where the gradient's rows and columns land every stride-th place.
-    /// Only the source's places are written: the padding is zeroed once, at `init`, so refilling
-    /// a plane for the next channel with the same arguments leaves it zero.
+    /// Only the source's places receive values: the padding is zeroed once, at `init`, so refilling
+    /// a plane for the next channel with the same arguments leaves it zero. The vector copies end
+    /// a row with a whole register whose lanes past the source are zero: they land on padding, on
+    /// the next rows' places (filled after this row) or in the slack, and so keep that true.
     func fill(from src: UnsafePointer<Float>, rows srcRows: Int, cols srcCols: Int,
               rowOffset: Int, colOffset: Int, rowSpread: Int = 1, colSpread: Int = 1) {
         for pr in 0..<rows {
@@ -93,31 +99,31 @@ struct PaddedPlane {
             let sr = t / rowSpread
             if sr >= srcRows { break }
             let row = src + sr * srcCols
-            if phases == 1 && colSpread == 1 {
-                // Contiguous: the source columns in range, copied at once.
-                let lo = max(0, colOffset), hi = min(width, srcCols + colOffset)
-                if hi > lo { (base + pr * width + lo).update(from: row + lo - colOffset, count: hi - lo) }
-                continue
-            }
             let dst = base + pr * width
-            if colSpread == 1 && phases == 2 {
+            if colSpread == 1 && phases <= 2 {
+                // The source columns whose padded column pc = sc + colOffset lies in the row.
+                let first = max(0, -colOffset), end = min(srcCols, phases * width - colOffset)
+                if end <= first { continue }
+                if phases == 1 {
+                    // Contiguous: eight columns a register, the last one loaded masked.
+                    let from = row + first, to = dst + first + colOffset, n = end - first
+                    var i = 0
+                    while i + 8 <= n { Fast.store(Fast.load(from + i), to + i); i += 8 }
+                    if i < n { Fast.store(Fast.loadPartial(from + i, n - i), to + i) }
+                    continue
+                }
                 // Stride 2, sixteen source columns at a time: the even ones are eight consecutive
                 // places of one phase, the odd ones of the other (a register deinterleave).
-                var sc = max(0, -colOffset)
-                while sc + 16 <= srcCols {
+                var sc = first
+                while sc < end {
+                    let m = end - sc
+                    let v = m >= 16 ? UnsafeRawPointer(row + sc).loadUnaligned(as: SIMD16<Float>.self)
+                        : SIMD16(lowHalf: m >= 8 ? Fast.load(row + sc) : Fast.loadPartial(row + sc, m),
+                                 highHalf: m > 8 ? Fast.loadPartial(row + sc + 8, m - 8) : V8())
                     let pe = sc + colOffset, po = pe + 1
-                    let ke = pe >> 1, ko = po >> 1
-                    if ke + 8 > width || ko + 8 > width { break }
-                    let v = UnsafeRawPointer(row + sc).loadUnaligned(as: SIMD16<Float>.self)
-                    Fast.store(v.evenHalf, dst + (pe & 1) * phaseSize + ke)
-                    Fast.store(v.oddHalf, dst + (po & 1) * phaseSize + ko)
+                    Fast.store(v.evenHalf, dst + (pe & 1) * phaseSize + (pe >> 1))
+                    Fast.store(v.oddHalf, dst + (po & 1) * phaseSize + (po >> 1))
                     sc += 16
-                }
-                while sc < srcCols {
-                    let pc = sc + colOffset, k = pc >> 1
-                    if k >= width { break }
-                    dst[(pc & 1) * phaseSize + k] = row[sc]
-                    sc += 1
                 }
                 continue
             }
@@ -443,34 +449,40 @@ extension Fast {
 extension Fast {
     /// The im2col matrix of one image and one group: row (c·kh + i)·kw + j, column oh·OW + ow
     /// holds x[c, oh·s + i·d − p, ow·s + j·d − p], or 0 in the padding. `x` points at the group's
-    /// first channel of the image; `col` is (inPerGroup·taps) × outPlane.
-    public static func im2col(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, g: ConvGeometry) {
+    /// first channel of the image; `col` is (inPerGroup·taps) × outPlane. Only the rows in
+    /// `patchRows` (all when nil) are written, so that threads may each take some.
+    public static func im2col(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, g: ConvGeometry,
+                              patchRows: Range<Int>? = nil) {
         let oh = g.outHeight, ow = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth, sw = g.strideW
-        for c in 0..<g.inPerGroup {
+        for t in patchRows ?? 0..<(g.inPerGroup * kh * kw) {
+            let c = t / (kh * kw), i = t / kw % kh, j = t % kw
             let xp = x + c * g.inPlane
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = col + ((c * kh + i) * kw + j) * g.outPlane
-                    let off = j * g.dilationW - g.padW
-                    let (lo, hi) = ConvGeometry.validRange(offset: off, stride: sw, input: g.width, output: ow)
-                    for r in 0..<oh {
-                        let dst = row + r * ow
-                        let ih = r * g.strideH + i * g.dilationH - g.padH
-                        if ih < 0 || ih >= g.height || hi <= lo {
-                            dst.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        if lo > 0 { dst.update(repeating: 0, count: lo) }
-                        let src = xp + ih * g.width + off
-                        if sw == 1 {
-                            (dst + lo).update(from: src + lo, count: hi - lo)
-                        } else {
-                            var o = lo
-                            while o < hi { dst[o] = src[o * sw]; o += 1 }
-                        }
-                        if hi < ow { (dst + hi).update(repeating: 0, count: ow - hi) }
-                    }
+            let row = col + t * g.outPlane
+            let off = j * g.dilationW - g.padW
+            let (lo, hi) = ConvGeometry.validRange(offset: off, stride: sw, input: g.width, output: ow)
+            for r in 0..<oh {
+                let dst = row + r * ow
+                let ih = r * g.strideH + i * g.dilationH - g.padH
+                if ih < 0 || ih >= g.height || hi <= lo {
+                    dst.update(repeating: 0, count: ow)
+                    continue
                 }
+                if lo > 0 { dst.update(repeating: 0, count: lo) }
+                let src = xp + ih * g.width + off
+                if sw == 1 {
+                    (dst + lo).update(from: src + lo, count: hi - lo)
+                } else {
+                    var o = lo
+                    if sw == 2 {
+                        // Every other source float: the even half of sixteen.
+                        while o + 8 <= hi && off + 2 * o + 16 <= g.width {
+                            store(UnsafeRawPointer(src + 2 * o).loadUnaligned(as: SIMD16<Float>.self).evenHalf, dst + o)
+                            o += 8
+                        }
+                    }
+                    while o < hi { dst[o] = src[o * sw]; o += 1 }
+                }
+                if hi < ow { (dst + hi).update(repeating: 0, count: ow - hi) }
             }
         }
     }

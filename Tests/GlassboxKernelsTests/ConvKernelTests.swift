@@ -39,6 +39,12 @@ final class ConvKernelTests: XCTestCase {
         add(2, 40, 14, 14, 40, (3, 3), s: (2, 2), p: (1, 1), groups: 40)
         add(2, 3, 6, 2, 3, (3, 3), p: (1, 1), groups: 3)
         add(1, 2, 5, 14, 2, (3, 3), p: (1, 1), groups: 2)
+        // Padded copies that end in a masked register: stride 2 over 14 and 27 columns (one
+        // partial sixteen; one whole and a partial), and stride 1 padded beyond the reach, whose
+        // gradient copy starts to the left of the row.
+        add(1, 3, 14, 14, 3, (3, 3), s: (2, 2), p: (1, 1), groups: 3)
+        add(2, 2, 9, 27, 2, (3, 3), s: (2, 2), p: (1, 1), groups: 2)
+        add(1, 2, 6, 12, 2, (3, 3), p: (3, 3), groups: 2)
         // Depthwise on planes of at most 4 outputs (the scalar loops): 2×2, stride 2 onto 2×2, 1×1, dilated.
         add(3, 5, 2, 2, 5, (3, 3), p: (1, 1), groups: 5)
         add(2, 4, 4, 3, 4, (3, 3), s: (2, 2), p: (1, 1), groups: 4)
@@ -55,6 +61,7 @@ final class ConvKernelTests: XCTestCase {
         add(32, 96, 3, 5, 160, (1, 1))                       // large enough to thread
         // General: the stem (3×3 stride 2), grouped, dilated, 1×1 with stride, rectangular kernels.
         add(2, 3, 17, 15, 8, (3, 3), s: (2, 2), p: (1, 1))
+        add(1, 3, 112, 45, 4, (3, 3), s: (2, 2), p: (1, 1))        // patch rows split over the cores, 8-wide stride-2 copies
         add(1, 6, 9, 11, 4, (3, 3), p: (1, 1), groups: 2)
         add(2, 4, 12, 10, 5, (3, 2), s: (2, 3), p: (2, 0), d: (2, 2))
         add(3, 5, 9, 9, 6, (1, 1), s: (2, 2))
